@@ -1,0 +1,161 @@
+//! Verifies Basic credentials against stored Argon2id hashes, caching successes.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::sync::Cache;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::basic::BasicCredentials;
+use super::password::{hash_password, verify_password};
+use crate::storage::{Grants, Store, StoreError};
+
+/// Cache settings for verified credentials.
+#[derive(Debug, Clone)]
+pub struct AuthenticatorOptions {
+    /// Maximum number of cached credentials.
+    pub cache_capacity: u64,
+    /// How long a verified credential stays cached.
+    pub cache_ttl: Duration,
+    /// How often the server checks the database for changed subscribers or grants.
+    pub refresh_interval: Duration,
+}
+
+impl Default for AuthenticatorOptions {
+    fn default() -> Self {
+        Self {
+            cache_capacity: 10_000,
+            cache_ttl: Duration::from_secs(300),
+            refresh_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+/// An authenticated service subscriber.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscriber {
+    pub id: i64,
+    pub username: String,
+    pub grants: Grants,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("wrong username or password")]
+    WrongCredentials,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Clone)]
+struct CachedSubscriber {
+    subscriber: Arc<Subscriber>,
+    /// The auth generation read before the subscriber was loaded.
+    generation: i64,
+}
+
+/// Checks credentials, running Argon2 only on a cache miss.
+///
+/// The cache is keyed by a keyed SHA-256 of username and password, so it never holds a
+/// password. Every change to a subscriber or grant bumps a generation counter in the
+/// database; [`Authenticator::spawn_refresh`] polls it and drops the whole cache when it moves.
+pub struct Authenticator {
+    store: Arc<dyn Store>,
+    cache: Cache<[u8; 32], CachedSubscriber>,
+    generation: AtomicI64,
+    cache_key_secret: [u8; 32],
+    /// Verified against when the username is unknown, so that such a request takes as long
+    /// as one with a wrong password.
+    decoy_hash: String,
+}
+
+impl Authenticator {
+    pub async fn new(store: Arc<dyn Store>, options: &AuthenticatorOptions) -> Result<Arc<Self>, StoreError> {
+        let generation = store.auth_generation().await?;
+        let mut cache_key_secret = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut cache_key_secret);
+        let decoy_hash = tokio::task::spawn_blocking(|| hash_password("decoy password"))
+            .await
+            .expect("hashing does not panic");
+        let cache = Cache::builder()
+            .max_capacity(options.cache_capacity)
+            .time_to_live(options.cache_ttl)
+            .build();
+        Ok(Arc::new(Self {
+            store,
+            cache,
+            generation: AtomicI64::new(generation),
+            cache_key_secret,
+            decoy_hash,
+        }))
+    }
+
+    /// Returns the subscriber these credentials belong to.
+    pub async fn authenticate(&self, credentials: &BasicCredentials) -> Result<Arc<Subscriber>, AuthError> {
+        let key = self.cache_key(credentials);
+        let generation = self.generation.load(Ordering::Acquire);
+        if let Some(entry) = self.cache.get(&key) {
+            if entry.generation == generation {
+                return Ok(entry.subscriber);
+            }
+        }
+        let record = self.store.find_subscriber(&credentials.username).await?;
+        let record = record.filter(|r| r.active);
+        let hash = record.as_ref().map_or_else(|| self.decoy_hash.clone(), |r| r.password_hash.clone());
+        let password = credentials.password.clone();
+        let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .expect("verifying does not panic");
+        let record = match record {
+            Some(record) if valid => record,
+            _ => return Err(AuthError::WrongCredentials),
+        };
+        let subscriber = Arc::new(Subscriber {
+            id: record.id,
+            username: record.username,
+            grants: record.grants,
+        });
+        let entry = CachedSubscriber { subscriber: subscriber.clone(), generation };
+        self.cache.insert(key, entry);
+        Ok(subscriber)
+    }
+
+    /// Polls the auth generation and drops cached credentials when it changes.
+    pub fn spawn_refresh(self: &Arc<Self>, interval: Duration) -> tokio::task::JoinHandle<()> {
+        let authenticator = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(interval);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticker.tick().await;
+                let Some(authenticator) = authenticator.upgrade() else { return };
+                authenticator.refresh().await;
+            }
+        })
+    }
+
+    /// Reads the auth generation once and drops the cache if it moved.
+    pub async fn refresh(&self) {
+        match self.store.auth_generation().await {
+            Ok(current) => {
+                let previous = self.generation.swap(current, Ordering::AcqRel);
+                if previous != current {
+                    self.cache.invalidate_all();
+                    tracing::info!(generation = current, "subscribers or grants changed; dropped cached credentials");
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not read the auth generation"),
+        }
+    }
+
+    fn cache_key(&self, credentials: &BasicCredentials) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(self.cache_key_secret);
+        hasher.update((credentials.username.len() as u64).to_le_bytes());
+        hasher.update(credentials.username.as_bytes());
+        hasher.update(credentials.password.as_bytes());
+        hasher.finalize().into()
+    }
+}

@@ -1,0 +1,8 @@
+//! HTTP Basic authentication of service subscribers, with a cache of verified credentials.
+
+mod authenticator;
+mod basic;
+pub mod password;
+
+pub use authenticator::{AuthError, Authenticator, AuthenticatorOptions, Subscriber};
+pub use basic::{parse_basic, BasicCredentials, BasicError};

@@ -1,0 +1,139 @@
+//! The one error type of the HTTP layer and its JSON envelope.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::domain::{ValidationError, Warning};
+use crate::storage::StoreError;
+
+/// An error answered in the upstream envelope:
+/// `{"statusCode", "error": {"code", "description", "metadata"}, "warnings", ...}`.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub description: String,
+    pub metadata: Map<String, Value>,
+    pub warnings: Vec<Warning>,
+    /// Endpoint-specific top-level fields, such as `updateSuccessful`.
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorEnvelope<'a> {
+    status_code: u16,
+    error: ErrorBody<'a>,
+    warnings: Option<&'a [Warning]>,
+    #[serde(flatten)]
+    extra: &'a Map<String, Value>,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    code: &'a str,
+    description: &'a str,
+    metadata: &'a Map<String, Value>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, description: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            description: description.into(),
+            metadata: Map::new(),
+            warnings: Vec::new(),
+            extra: Map::new(),
+        }
+    }
+
+    pub fn with_metadata(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.metadata.insert(key.to_owned(), value.into());
+        self
+    }
+
+    pub fn with_extra(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.extra.insert(key.to_owned(), value.into());
+        self
+    }
+
+    pub fn with_warnings(mut self, warnings: Vec<Warning>) -> Self {
+        self.warnings = warnings;
+        self
+    }
+
+    pub fn bad_request(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "INVALID_REQUEST_DATA", description)
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL_SERVER_ERROR",
+            "the server failed to process the request; retry later, and report the X-Request-Id \
+             response header if it persists",
+        )
+    }
+
+    pub fn database_unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "DATABASE_UNAVAILABLE",
+            "the database is unreachable or busy and nothing was changed; retry after the \
+             Retry-After interval",
+        )
+    }
+}
+
+impl From<ValidationError> for ApiError {
+    fn from(error: ValidationError) -> Self {
+        let mut description = format!("{} {}", error.field, error.problem);
+        if let Some(value) = &error.value {
+            description = format!("{description} (received {value:?})");
+        }
+        let mut api_error = Self::bad_request(description).with_metadata("field", error.field);
+        if let Some(value) = error.value {
+            api_error = api_error.with_metadata("value", value);
+        }
+        api_error
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable(source) => {
+                tracing::warn!(error = %source, "database unavailable");
+                Self::database_unavailable()
+            }
+            other => {
+                tracing::error!(error = %other, "storage failure");
+                Self::internal()
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let warnings = (!self.warnings.is_empty()).then_some(self.warnings.as_slice());
+        let envelope = ErrorEnvelope {
+            status_code: self.status.as_u16(),
+            error: ErrorBody { code: self.code, description: &self.description, metadata: &self.metadata },
+            warnings,
+            extra: &self.extra,
+        };
+        let mut response = (self.status, axum::Json(envelope)).into_response();
+        let headers = response.headers_mut();
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"followups\""));
+        }
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}

@@ -1,0 +1,65 @@
+//! The axum HTTP layer: routes, envelope, authentication and request ids.
+
+mod authentication;
+mod envelope;
+mod error;
+mod fallback;
+mod health;
+mod rejection;
+mod request_id;
+mod update;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, put};
+use axum::{middleware, Router};
+use tower_http::catch_panic::CatchPanicLayer;
+
+pub use error::ApiError;
+pub use request_id::{RequestId, REQUEST_ID_HEADER};
+
+use crate::auth::Authenticator;
+use crate::storage::Store;
+
+/// Largest accepted request body: 1 MiB.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Request limits that operators may change.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Maximum `followUpUUIDs` per bulk update.
+    pub max_ids_per_request: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_ids_per_request: 1000 }
+    }
+}
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub auth: Arc<Authenticator>,
+    pub limits: Limits,
+}
+
+/// Builds the router with every route and middleware.
+pub fn router(state: AppState) -> Router {
+    let update = put(update::update_follow_ups).fallback(update::update_method_not_allowed);
+    Router::new()
+        .route("/leads/followup/department/{departmentUUID}/user/{userUUID}/list", update)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .fallback(fallback::route_not_found)
+        .method_not_allowed_fallback(fallback::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("a request handler panicked");
+            axum::response::IntoResponse::into_response(ApiError::internal())
+        }))
+        .layer(middleware::from_fn(request_id::assign_request_id))
+        .with_state(state)
+}

@@ -1,0 +1,215 @@
+//! `PUT /leads/followup/department/{departmentUUID}/user/{userUUID}/list`: the bulk update.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::authentication::Authenticated;
+use super::envelope::Envelope;
+use super::error::ApiError;
+use super::fallback::method_not_allowed_error;
+use super::request_id::RequestId;
+use super::{rejection, AppState};
+use crate::auth::Subscriber;
+use crate::domain::plan::join_ids;
+use crate::domain::update::validate_update;
+use crate::domain::{BatchPlan, OpaqueId, Outcome, UpdateFollowUpsInput};
+use crate::storage::{Department, UpdateBatch, UpdateResult};
+
+#[derive(Debug, Deserialize)]
+pub struct UpdatePath {
+    #[serde(rename = "departmentUUID")]
+    department: String,
+    #[serde(rename = "userUUID")]
+    user: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UpdateQuery {
+    #[serde(rename = "allOrNone")]
+    all_or_none: Option<String>,
+}
+
+/// The success payload. `results` is an extension that upstream clients ignore.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatePayload {
+    update_successful: bool,
+    #[serde(rename = "archivedFollowUpUUIDList")]
+    archived_follow_up_uuid_list: Vec<OpaqueId>,
+    results: Vec<ItemResult>,
+}
+
+/// The outcome of one requested id, in request order.
+#[derive(Debug, Serialize)]
+pub struct ItemResult {
+    #[serde(rename = "followUpUUID")]
+    follow_up_uuid: OpaqueId,
+    outcome: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<i64>,
+}
+
+/// An error of this endpoint: the envelope plus `updateSuccessful: false`.
+#[derive(Debug)]
+pub struct UpdateError(ApiError);
+
+impl From<ApiError> for UpdateError {
+    fn from(error: ApiError) -> Self {
+        Self(error)
+    }
+}
+
+impl IntoResponse for UpdateError {
+    fn into_response(self) -> Response {
+        let mut error = self.0.with_extra("updateSuccessful", false);
+        if !error.extra.contains_key("archivedFollowUpUUIDList") {
+            error = error.with_extra("archivedFollowUpUUIDList", json!([]));
+        }
+        error.into_response()
+    }
+}
+
+pub async fn update_follow_ups(
+    State(state): State<AppState>,
+    Extension(request_id): Extension<RequestId>,
+    subscriber: Result<Authenticated, ApiError>,
+    path: Result<Path<UpdatePath>, PathRejection>,
+    query: Result<Query<UpdateQuery>, QueryRejection>,
+    body: Result<Json<UpdateFollowUpsInput>, JsonRejection>,
+) -> Result<Envelope<UpdatePayload>, UpdateError> {
+    let Authenticated(subscriber) = subscriber?;
+    let Path(path) = path.map_err(rejection::from_path)?;
+    let department_uuid = parse_path_id("departmentUUID", &path.department)?;
+    let path_user = parse_path_id("userUUID", &path.user)?;
+    let department = authorize(&state, &subscriber, &department_uuid).await?;
+    let Query(query) = query.map_err(rejection::from_query)?;
+    let all_or_none = parse_all_or_none(query.all_or_none.as_deref())?;
+    let Json(input) = body.map_err(rejection::from_json)?;
+    let command = validate_update(input, state.limits.max_ids_per_request).map_err(ApiError::from)?;
+    let batch = UpdateBatch {
+        department,
+        path_user,
+        command,
+        all_or_none,
+        subscriber_id: subscriber.id,
+        request_id: request_id.0,
+        now: Utc::now(),
+    };
+    let command = batch.command.clone();
+    let department_uuid = batch.department.uuid.clone();
+    let path_user = batch.path_user.clone();
+    match state.store.apply_update(batch).await.map_err(ApiError::from)? {
+        UpdateResult::Committed(plan) => {
+            let warnings = plan.warnings(&command, &department_uuid);
+            Ok(Envelope::ok(payload(&plan, true), warnings))
+        }
+        UpdateResult::Rejected(plan) => Err(rejected(&plan, plan.warnings(&command, &department_uuid))),
+        UpdateResult::UnknownUser => Err(unknown_user(&path_user).into()),
+    }
+}
+
+/// Answers a method other than PUT on the update path.
+pub async fn update_method_not_allowed(method: Method, uri: Uri) -> UpdateError {
+    method_not_allowed_error(&method, &uri).into()
+}
+
+fn parse_path_id(name: &str, value: &str) -> Result<OpaqueId, ApiError> {
+    OpaqueId::parse(value).map_err(|e| {
+        ApiError::bad_request(format!("path parameter {name} {e} (received {value:?})"))
+            .with_metadata("field", name)
+    })
+}
+
+/// Resolves the department and checks the subscriber's grants on it.
+///
+/// A department that does not exist is answered exactly like one of another dealer, so
+/// that the answer does not reveal which ids exist.
+async fn authorize(
+    state: &AppState,
+    subscriber: &Subscriber,
+    department: &OpaqueId,
+) -> Result<Department, ApiError> {
+    let found = state.store.find_department(department).await?;
+    match found {
+        Some(found) if subscriber.grants.covers(&found) => Ok(found),
+        _ => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "NOT_AUTHORIZED_REQUEST",
+            format!(
+                "service subscriber {:?} has no grant on department {department}; ask the \
+                 administrator to grant it the department or its dealer",
+                subscriber.username
+            ),
+        )
+        .with_metadata("departmentUUID", department.as_str())),
+    }
+}
+
+fn parse_all_or_none(value: Option<&str>) -> Result<bool, ApiError> {
+    match value {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(ApiError::bad_request(format!(
+            "query parameter allOrNone must be true or false (received {other:?})"
+        ))
+        .with_metadata("field", "allOrNone")),
+    }
+}
+
+fn payload(plan: &BatchPlan, update_successful: bool) -> UpdatePayload {
+    let results = plan
+        .items
+        .iter()
+        .map(|item| ItemResult {
+            follow_up_uuid: item.id.clone(),
+            outcome: item.outcome,
+            version: item.version,
+        })
+        .collect();
+    UpdatePayload {
+        update_successful,
+        archived_follow_up_uuid_list: plan.ids_with(Outcome::AlreadyArchived),
+        results,
+    }
+}
+
+fn rejected(plan: &BatchPlan, warnings: Vec<crate::domain::Warning>) -> UpdateError {
+    let skipped: Vec<OpaqueId> = plan
+        .items
+        .iter()
+        .filter(|item| item.outcome != Outcome::Updated)
+        .map(|item| item.id.clone())
+        .collect();
+    let description = format!(
+        "allOrNone=true and {} of {} follow-ups would not be updated ({}), so nothing was \
+         changed; remove those ids or retry without allOrNone",
+        skipped.len(),
+        plan.items.len(),
+        plan.describe_skipped()
+    );
+    let payload = payload(plan, false);
+    let error = ApiError::new(StatusCode::CONFLICT, "BATCH_REJECTED", description)
+        .with_metadata("followUpUUIDs", join_ids(&skipped))
+        .with_warnings(warnings)
+        .with_extra("archivedFollowUpUUIDList", json!(payload.archived_follow_up_uuid_list))
+        .with_extra("results", json!(payload.results));
+    UpdateError(error)
+}
+
+fn unknown_user(user: &OpaqueId) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "USER_NOT_FOUND",
+        format!(
+            "path parameter userUUID {user} is not a user of this department's dealer; send the id \
+             of the dealership user taking the action"
+        ),
+    )
+    .with_metadata("userUUID", user.as_str())
+}
