@@ -1,6 +1,6 @@
 //! Verifies Basic credentials against stored Argon2id hashes, caching successes.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -69,6 +69,8 @@ pub struct Authenticator {
     /// Verified against when the username is unknown, so that such a request takes as long
     /// as one with a wrong password.
     decoy_hash: String,
+    /// Argon2 verifications run so far, successful or not.
+    verifications: AtomicU64,
 }
 
 impl Authenticator {
@@ -89,6 +91,7 @@ impl Authenticator {
             generation: AtomicI64::new(generation),
             cache_key_secret,
             decoy_hash,
+            verifications: AtomicU64::new(0),
         }))
     }
 
@@ -103,8 +106,11 @@ impl Authenticator {
         }
         let record = self.store.find_subscriber(&credentials.username).await?;
         let record = record.filter(|r| r.active);
-        let hash = record.as_ref().map_or_else(|| self.decoy_hash.clone(), |r| r.password_hash.clone());
+        let hash = record
+            .as_ref()
+            .map_or_else(|| self.decoy_hash.clone(), |r| r.password_hash.clone());
         let password = credentials.password.clone();
+        self.verifications.fetch_add(1, Ordering::Relaxed);
         let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
             .await
             .expect("verifying does not panic");
@@ -117,9 +123,17 @@ impl Authenticator {
             username: record.username,
             grants: record.grants,
         });
-        let entry = CachedSubscriber { subscriber: subscriber.clone(), generation };
+        let entry = CachedSubscriber {
+            subscriber: subscriber.clone(),
+            generation,
+        };
         self.cache.insert(key, entry);
         Ok(subscriber)
+    }
+
+    /// Returns how many Argon2 verifications ran, including those against the decoy hash.
+    pub fn password_verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
     }
 
     /// Polls the auth generation and drops cached credentials when it changes.
@@ -130,7 +144,9 @@ impl Authenticator {
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 ticker.tick().await;
-                let Some(authenticator) = authenticator.upgrade() else { return };
+                let Some(authenticator) = authenticator.upgrade() else {
+                    return;
+                };
                 authenticator.refresh().await;
             }
         })
@@ -143,7 +159,10 @@ impl Authenticator {
                 let previous = self.generation.swap(current, Ordering::AcqRel);
                 if previous != current {
                     self.cache.invalidate_all();
-                    tracing::info!(generation = current, "subscribers or grants changed; dropped cached credentials");
+                    tracing::info!(
+                        generation = current,
+                        "subscribers or grants changed; dropped cached credentials"
+                    );
                 }
             }
             Err(error) => tracing::warn!(%error, "could not read the auth generation"),

@@ -36,15 +36,22 @@ pub enum BasicError {
 ///
 /// The scheme name is case-insensitive; the password is everything after the first colon.
 pub fn parse_basic(header: &[u8]) -> Result<BasicCredentials, BasicError> {
-    let header = std::str::from_utf8(header).map_err(|_| BasicError::InvalidUtf8)?.trim();
+    let header = std::str::from_utf8(header)
+        .map_err(|_| BasicError::InvalidUtf8)?
+        .trim();
     let (scheme, encoded) = header.split_once(' ').unwrap_or((header, ""));
     if !scheme.eq_ignore_ascii_case("basic") {
         return Err(BasicError::WrongScheme(scheme.chars().take(20).collect()));
     }
-    let decoded = STANDARD.decode(encoded.trim()).map_err(|_| BasicError::InvalidBase64)?;
+    let decoded = STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| BasicError::InvalidBase64)?;
     let decoded = String::from_utf8(decoded).map_err(|_| BasicError::InvalidUtf8)?;
     let (username, password) = decoded.split_once(':').ok_or(BasicError::MissingColon)?;
-    Ok(BasicCredentials { username: username.to_owned(), password: password.to_owned() })
+    Ok(BasicCredentials {
+        username: username.to_owned(),
+        password: password.to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -61,7 +68,10 @@ mod tests {
 
     #[test]
     fn rejects_malformed_headers() {
-        assert!(matches!(parse_basic(b"Bearer abc"), Err(BasicError::WrongScheme(_))));
+        assert!(matches!(
+            parse_basic(b"Bearer abc"),
+            Err(BasicError::WrongScheme(_))
+        ));
         assert_eq!(parse_basic(b"Basic !!!"), Err(BasicError::InvalidBase64));
         assert_eq!(parse_basic(b"Basic YWJj"), Err(BasicError::MissingColon));
         assert_eq!(parse_basic(b"Basic"), Err(BasicError::MissingColon));

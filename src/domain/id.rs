@@ -93,7 +93,13 @@ mod tests {
         assert_eq!(OpaqueId::parse(&long), Err(IdError::TooLong { length: 129 }));
         assert!(OpaqueId::parse(&"a".repeat(128)).is_ok());
         let err = OpaqueId::parse("ab c").unwrap_err();
-        assert_eq!(err, IdError::InvalidCharacter { character: ' ', position: 2 });
+        assert_eq!(
+            err,
+            IdError::InvalidCharacter {
+                character: ' ',
+                position: 2
+            }
+        );
         assert!(OpaqueId::parse("a\0b").is_err());
         assert!(OpaqueId::parse("é").is_err());
     }
@@ -102,7 +108,10 @@ mod tests {
     fn generated_ids_are_64_lower_hex() {
         let id = OpaqueId::generate();
         assert_eq!(id.as_str().len(), 64);
-        assert!(id.as_str().chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(id
+            .as_str()
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert!(OpaqueId::parse(id.as_str()).is_ok());
     }
 }

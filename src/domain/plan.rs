@@ -59,12 +59,13 @@ pub fn plan_item(
     }
     let mut after = current.clone();
     match action {
-        Action::MarkAsDone if current.status == FollowUpStatus::Complete => {
-            return (Outcome::NoChange, None)
-        }
+        Action::MarkAsDone if current.status == FollowUpStatus::Complete => return (Outcome::NoChange, None),
         Action::MarkAsDone => {
             after.status = FollowUpStatus::Complete;
-            after.completion = Some(Completion { by: actor.clone(), at: now });
+            after.completion = Some(Completion {
+                by: actor.clone(),
+                at: now,
+            });
         }
         Action::Archive => {
             after.archived = true;
@@ -93,12 +94,25 @@ pub fn plan_batch(
         .follow_up_ids
         .iter()
         .map(|id| match current.get(id) {
-            None => ItemPlan { id: id.clone(), outcome: Outcome::NotFound, change: None, version: None },
+            None => ItemPlan {
+                id: id.clone(),
+                outcome: Outcome::NotFound,
+                change: None,
+                version: None,
+            },
             Some(state) => {
                 let (outcome, after) = plan_item(&command.action, &command.action_taken_by, state, now);
                 let version = Some(after.as_ref().map_or(state.version, |a| a.version));
-                let change = after.map(|after| Change { before: state.clone(), after });
-                ItemPlan { id: id.clone(), outcome, change, version }
+                let change = after.map(|after| Change {
+                    before: state.clone(),
+                    after,
+                });
+                ItemPlan {
+                    id: id.clone(),
+                    outcome,
+                    change,
+                    version,
+                }
             }
         })
         .collect();
@@ -113,12 +127,18 @@ impl BatchPlan {
 
     /// The planned changes, each with its follow-up id.
     pub fn changes(&self) -> impl Iterator<Item = (&OpaqueId, &Change)> {
-        self.items.iter().filter_map(|item| item.change.as_ref().map(|c| (&item.id, c)))
+        self.items
+            .iter()
+            .filter_map(|item| item.change.as_ref().map(|c| (&item.id, c)))
     }
 
     /// Ids with the given outcome, in request order.
     pub fn ids_with(&self, outcome: Outcome) -> Vec<OpaqueId> {
-        self.items.iter().filter(|i| i.outcome == outcome).map(|i| i.id.clone()).collect()
+        self.items
+            .iter()
+            .filter(|i| i.outcome == outcome)
+            .map(|i| i.id.clone())
+            .collect()
     }
 
     /// Counts of each outcome other than `Updated`, as `NOT_FOUND=2, NO_CHANGE=1`.
@@ -148,8 +168,7 @@ impl BatchPlan {
                 not_found.len()
             );
             warnings.push(
-                Warning::new("FOLLOW_UP_NOT_FOUND", description)
-                    .with("followUpUUIDs", join_ids(&not_found)),
+                Warning::new("FOLLOW_UP_NOT_FOUND", description).with("followUpUUIDs", join_ids(&not_found)),
             );
         }
         let unchanged = self.ids_with(Outcome::NoChange);
@@ -225,8 +244,16 @@ mod tests {
     fn archived_follow_up_is_never_changed() {
         let mut state = FollowUpState::new_open();
         state.archived = true;
-        for action in [Action::MarkAsDone, Action::Archive, Action::Assign(person("u")), Action::Unassign] {
-            assert_eq!(plan_item(&action, &person("a"), &state, now()), (Outcome::AlreadyArchived, None));
+        for action in [
+            Action::MarkAsDone,
+            Action::Archive,
+            Action::Assign(person("u")),
+            Action::Unassign,
+        ] {
+            assert_eq!(
+                plan_item(&action, &person("a"), &state, now()),
+                (Outcome::AlreadyArchived, None)
+            );
         }
     }
 
@@ -244,11 +271,23 @@ mod tests {
     #[test]
     fn no_ops_are_no_change() {
         let mut state = FollowUpState::new_open();
-        assert_eq!(plan_item(&Action::Unassign, &person("a"), &state, now()).0, Outcome::NoChange);
+        assert_eq!(
+            plan_item(&Action::Unassign, &person("a"), &state, now()).0,
+            Outcome::NoChange
+        );
         state.assignee = Some(person("u1"));
-        assert_eq!(plan_item(&Action::Assign(person("u1")), &person("a"), &state, now()).0, Outcome::NoChange);
-        assert_eq!(plan_item(&Action::Assign(person("u2")), &person("a"), &state, now()).0, Outcome::Updated);
+        assert_eq!(
+            plan_item(&Action::Assign(person("u1")), &person("a"), &state, now()).0,
+            Outcome::NoChange
+        );
+        assert_eq!(
+            plan_item(&Action::Assign(person("u2")), &person("a"), &state, now()).0,
+            Outcome::Updated
+        );
         state.status = FollowUpStatus::Complete;
-        assert_eq!(plan_item(&Action::MarkAsDone, &person("a"), &state, now()).0, Outcome::NoChange);
+        assert_eq!(
+            plan_item(&Action::MarkAsDone, &person("a"), &state, now()).0,
+            Outcome::NoChange
+        );
     }
 }

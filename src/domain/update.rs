@@ -137,7 +137,12 @@ pub fn validate_update(
             ))
         }
     };
-    Ok(UpdateCommand { follow_up_ids, repeated_ids, action, action_taken_by })
+    Ok(UpdateCommand {
+        follow_up_ids,
+        repeated_ids,
+        action,
+        action_taken_by,
+    })
 }
 
 fn validate_ids(
@@ -146,10 +151,17 @@ fn validate_ids(
 ) -> Result<(Vec<OpaqueId>, Vec<OpaqueId>), ValidationError> {
     const FIELD: &str = "followUpUUIDs";
     let Some(ids) = ids else {
-        return Err(ValidationError::missing(FIELD, "send an array of 1 or more follow-up ids"));
+        return Err(ValidationError::missing(
+            FIELD,
+            "send an array of 1 or more follow-up ids",
+        ));
     };
     if ids.is_empty() {
-        return Err(ValidationError::new(FIELD, Some("[]"), "is empty; send at least one follow-up id"));
+        return Err(ValidationError::new(
+            FIELD,
+            Some("[]"),
+            "is empty; send at least one follow-up id",
+        ));
     }
     if ids.len() > max_ids {
         let problem = format!(
@@ -180,7 +192,11 @@ fn validate_action_type(value: Option<&str>) -> Result<ActionType, ValidationErr
         return Err(ValidationError::missing(FIELD, allowed));
     };
     ActionType::parse(value).ok_or_else(|| {
-        ValidationError::new(FIELD, Some(value), format!("is not a known action type; {allowed}"))
+        ValidationError::new(
+            FIELD,
+            Some(value),
+            format!("is not a known action type; {allowed}"),
+        )
     })
 }
 

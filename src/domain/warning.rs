@@ -17,7 +17,11 @@ pub struct Warning {
 
 impl Warning {
     pub fn new(code: &'static str, description: String) -> Self {
-        Self { code, description, metadata: BTreeMap::new() }
+        Self {
+            code,
+            description,
+            metadata: BTreeMap::new(),
+        }
     }
 
     pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {

@@ -26,7 +26,11 @@ struct Body<'a, T> {
 
 impl<T: Serialize> Envelope<T> {
     pub fn ok(payload: T, warnings: Vec<Warning>) -> Self {
-        Self { status: StatusCode::OK, warnings, payload }
+        Self {
+            status: StatusCode::OK,
+            warnings,
+            payload,
+        }
     }
 }
 

@@ -122,14 +122,21 @@ impl IntoResponse for ApiError {
         let warnings = (!self.warnings.is_empty()).then_some(self.warnings.as_slice());
         let envelope = ErrorEnvelope {
             status_code: self.status.as_u16(),
-            error: ErrorBody { code: self.code, description: &self.description, metadata: &self.metadata },
+            error: ErrorBody {
+                code: self.code,
+                description: &self.description,
+                metadata: &self.metadata,
+            },
             warnings,
             extra: &self.extra,
         };
         let mut response = (self.status, axum::Json(envelope)).into_response();
         let headers = response.headers_mut();
         if self.status == StatusCode::UNAUTHORIZED {
-            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"followups\""));
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"followups\""),
+            );
         }
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
             headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));

@@ -34,7 +34,9 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { max_ids_per_request: 1000 }
+        Self {
+            max_ids_per_request: 1000,
+        }
     }
 }
 
@@ -50,7 +52,10 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let update = put(update::update_follow_ups).fallback(update::update_method_not_allowed);
     Router::new()
-        .route("/leads/followup/department/{departmentUUID}/user/{userUUID}/list", update)
+        .route(
+            "/leads/followup/department/{departmentUUID}/user/{userUUID}/list",
+            update,
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(fallback::route_not_found)

@@ -162,18 +162,22 @@ fn parse_all_or_none(value: Option<&str>) -> Result<bool, ApiError> {
     }
 }
 
-fn payload(plan: &BatchPlan, update_successful: bool) -> UpdatePayload {
+/// Builds the payload; `committed` says whether planned versions took effect.
+fn payload(plan: &BatchPlan, committed: bool) -> UpdatePayload {
     let results = plan
         .items
         .iter()
         .map(|item| ItemResult {
             follow_up_uuid: item.id.clone(),
             outcome: item.outcome,
-            version: item.version,
+            version: match (&item.change, committed) {
+                (Some(change), false) => Some(change.before.version),
+                _ => item.version,
+            },
         })
         .collect();
     UpdatePayload {
-        update_successful,
+        update_successful: committed,
         archived_follow_up_uuid_list: plan.ids_with(Outcome::AlreadyArchived),
         results,
     }
@@ -197,7 +201,10 @@ fn rejected(plan: &BatchPlan, warnings: Vec<crate::domain::Warning>) -> UpdateEr
     let error = ApiError::new(StatusCode::CONFLICT, "BATCH_REJECTED", description)
         .with_metadata("followUpUUIDs", join_ids(&skipped))
         .with_warnings(warnings)
-        .with_extra("archivedFollowUpUUIDList", json!(payload.archived_follow_up_uuid_list))
+        .with_extra(
+            "archivedFollowUpUUIDList",
+            json!(payload.archived_follow_up_uuid_list),
+        )
         .with_extra("results", json!(payload.results));
     UpdateError(error)
 }

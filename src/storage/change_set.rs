@@ -73,10 +73,14 @@ pub fn format_timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// Splits loaded rows into the states that planning needs and the row ids that writing needs.
-pub fn index_rows(
-    rows: Vec<super::rows::StateRow>,
-) -> Result<(HashMap<OpaqueId, FollowUpState>, HashMap<OpaqueId, i64>), super::StoreError> {
+/// Loaded follow-ups: the states that planning needs and the row ids that writing needs.
+pub struct LoadedStates {
+    pub states: HashMap<OpaqueId, FollowUpState>,
+    pub row_ids: HashMap<OpaqueId, i64>,
+}
+
+/// Indexes loaded rows by follow-up id.
+pub fn index_rows(rows: Vec<super::rows::StateRow>) -> Result<LoadedStates, super::StoreError> {
     let mut states = HashMap::with_capacity(rows.len());
     let mut row_ids = HashMap::with_capacity(rows.len());
     for row in rows {
@@ -85,7 +89,7 @@ pub fn index_rows(
         row_ids.insert(uuid.clone(), row.id);
         states.insert(uuid, state);
     }
-    Ok((states, row_ids))
+    Ok(LoadedStates { states, row_ids })
 }
 
 /// Encodes the plan's changes as a JSON array of [`ChangeRow`]s.

@@ -23,7 +23,10 @@ pub enum StoreError {
 
 impl StoreError {
     pub fn not_found(kind: &'static str, id: &OpaqueId) -> Self {
-        Self::NotFound { kind, id: id.to_string() }
+        Self::NotFound {
+            kind,
+            id: id.to_string(),
+        }
     }
 }
 
@@ -50,8 +53,10 @@ fn is_unavailable(error: &sqlx::Error) -> bool {
             let code = code.as_deref().unwrap_or_default();
             // SQLite: 5 SQLITE_BUSY, 6 SQLITE_LOCKED (primary and extended codes).
             // PostgreSQL: class 08 connection exceptions, 57P01-57P03 shutdown, 53300 too many connections.
-            matches!(code, "5" | "6" | "517" | "261" | "262" | "53300" | "57P01" | "57P02" | "57P03")
-                || code.starts_with("08")
+            matches!(
+                code,
+                "5" | "6" | "517" | "261" | "262" | "53300" | "57P01" | "57P02" | "57P03"
+            ) || code.starts_with("08")
         }
         _ => false,
     }

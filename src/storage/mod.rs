@@ -5,8 +5,8 @@
 
 mod change_set;
 mod error;
-mod rows;
 pub mod model;
+mod rows;
 pub mod sqlite;
 
 use std::sync::Arc;

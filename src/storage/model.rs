@@ -176,3 +176,12 @@ pub struct NewFollowUp {
     pub due_date: Option<NaiveDate>,
     pub state: FollowUpState,
 }
+
+impl std::fmt::Display for GrantScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Dealer(uuid) => write!(f, "dealer {uuid}"),
+            Self::Department(uuid) => write!(f, "department {uuid}"),
+        }
+    }
+}

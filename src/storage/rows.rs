@@ -142,6 +142,10 @@ fn person(uuid: &str, fname: &Option<String>, lname: &Option<String>) -> PersonR
     }
 }
 
-fn optional_person(uuid: &Option<String>, fname: &Option<String>, lname: &Option<String>) -> Option<PersonRef> {
+fn optional_person(
+    uuid: &Option<String>,
+    fname: &Option<String>,
+    lname: &Option<String>,
+) -> Option<PersonRef> {
     uuid.as_deref().map(|uuid| person(uuid, fname, lname))
 }

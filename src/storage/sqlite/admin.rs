@@ -10,9 +10,10 @@ use crate::storage::{GrantScope, NewDealer, NewDepartment, NewFollowUp, NewUser,
 /// Maps a unique-constraint violation to [`StoreError::AlreadyExists`].
 fn on_conflict<'a>(kind: &'static str, id: &'a str) -> impl FnOnce(sqlx::Error) -> StoreError + 'a {
     move |error| match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::AlreadyExists { kind, id: id.to_owned() }
-        }
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::AlreadyExists {
+            kind,
+            id: id.to_owned(),
+        },
         _ => StoreError::from(error),
     }
 }
@@ -70,7 +71,11 @@ pub async fn create_user(pool: &SqlitePool, user: NewUser) -> Result<(), StoreEr
     Ok(())
 }
 
-pub async fn create_subscriber(pool: &SqlitePool, username: &str, password_hash: &str) -> Result<(), StoreError> {
+pub async fn create_subscriber(
+    pool: &SqlitePool,
+    username: &str,
+    password_hash: &str,
+) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO subscribers (username, password_hash, created_at) VALUES (?1, ?2, ?3)")
         .bind(username)
         .bind(password_hash)
@@ -104,14 +109,22 @@ pub async fn set_grant(
         .bind(uuid.as_str())
         .fetch_optional(&mut *tx)
         .await?;
-    let kind = if table == "dealers" { "dealer" } else { "department" };
+    let kind = if table == "dealers" {
+        "dealer"
+    } else {
+        "department"
+    };
     let target = target.ok_or_else(|| StoreError::not_found(kind, uuid))?;
     let statement = if granted {
         format!("INSERT OR IGNORE INTO grants (subscriber_id, {column}) VALUES (?1, ?2)")
     } else {
         format!("DELETE FROM grants WHERE subscriber_id = ?1 AND {column} = ?2")
     };
-    sqlx::query(&statement).bind(subscriber).bind(target).execute(&mut *tx).await?;
+    sqlx::query(&statement)
+        .bind(subscriber)
+        .bind(target)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

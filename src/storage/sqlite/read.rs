@@ -13,7 +13,10 @@ pub async fn auth_generation(pool: &SqlitePool) -> Result<i64, StoreError> {
     Ok(generation)
 }
 
-pub async fn find_subscriber(pool: &SqlitePool, username: &str) -> Result<Option<SubscriberRecord>, StoreError> {
+pub async fn find_subscriber(
+    pool: &SqlitePool,
+    username: &str,
+) -> Result<Option<SubscriberRecord>, StoreError> {
     let row: Option<(i64, String, String, bool)> =
         sqlx::query_as("SELECT id, username, password_hash, active FROM subscribers WHERE username = ?1")
             .bind(username)
@@ -31,7 +34,13 @@ pub async fn find_subscriber(pool: &SqlitePool, username: &str) -> Result<Option
         dealer_ids: grants.iter().filter_map(|(dealer, _)| *dealer).collect(),
         department_ids: grants.iter().filter_map(|(_, department)| *department).collect(),
     };
-    Ok(Some(SubscriberRecord { id, username, password_hash, active, grants }))
+    Ok(Some(SubscriberRecord {
+        id,
+        username,
+        password_hash,
+        active,
+        grants,
+    }))
 }
 
 pub async fn find_department(pool: &SqlitePool, uuid: &OpaqueId) -> Result<Option<Department>, StoreError> {

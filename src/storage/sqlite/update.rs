@@ -25,13 +25,13 @@ async fn run_update(writer: &SqlitePool, batch: UpdateBatch) -> Result<UpdateRes
         return Ok(UpdateResult::UnknownUser);
     }
     let rows = load_states(&mut tx, &batch).await?;
-    let (states, row_ids) = index_rows(rows)?;
-    let plan = plan_batch(&batch.command, &states, batch.now);
+    let loaded = index_rows(rows)?;
+    let plan = plan_batch(&batch.command, &loaded.states, batch.now);
     if batch.all_or_none && !plan.all_updated() {
         return Ok(UpdateResult::Rejected(plan));
     }
     if plan.changes().next().is_some() {
-        let changes = encode_changes(&plan, &row_ids);
+        let changes = encode_changes(&plan, &loaded.row_ids);
         write_changes(&mut tx, &batch, &changes).await?;
     }
     tx.commit().await?;

@@ -1,0 +1,182 @@
+//! Command-line arguments. Every option can also be set through the environment variable
+//! named in its help.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::storage::SqliteSynchronous;
+
+#[derive(Debug, Parser)]
+#[command(name = "followups", version, about = "Follow-up service for car dealerships")]
+pub struct Cli {
+    /// Database URL: sqlite:PATH for the embedded database (created when missing).
+    #[arg(
+        long,
+        global = true,
+        env = "FOLLOWUPS_DATABASE_URL",
+        default_value = "sqlite:followups.db"
+    )]
+    pub database_url: String,
+
+    /// Log output format.
+    #[arg(long, global = true, env = "FOLLOWUPS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve(ServeArgs),
+    /// Seed the demo data set (if missing) and print its ids and credentials.
+    Demo {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage dealers.
+    #[command(subcommand)]
+    Dealer(DealerCommand),
+    /// Manage departments.
+    #[command(subcommand)]
+    Department(DepartmentCommand),
+    /// Manage dealership users (the people who act on and are assigned follow-ups).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage service subscribers (API credentials).
+    #[command(subcommand)]
+    Subscriber(SubscriberCommand),
+    /// Allow a subscriber to act on a dealer (all its departments) or one department.
+    Grant(GrantArgs),
+    /// Remove a grant made with `grant`.
+    Revoke(GrantArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "FOLLOWUPS_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Seed the demo data set when missing and print credentials and sample requests.
+    #[arg(long, env = "FOLLOWUPS_DEMO")]
+    pub demo: bool,
+
+    /// Maximum follow-up ids in one bulk update request.
+    #[arg(long, env = "FOLLOWUPS_MAX_IDS_PER_REQUEST", default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_ids_per_request: u32,
+
+    /// Maximum database connections in the read pool (SQLite always writes through one).
+    #[arg(long, env = "FOLLOWUPS_DB_MAX_CONNECTIONS", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_max_connections: u32,
+
+    /// Seconds a request waits for a free database connection before it fails with 503.
+    #[arg(long, env = "FOLLOWUPS_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5)]
+    pub db_acquire_timeout_secs: u64,
+
+    /// SQLite synchronous level: normal survives process crashes, full also power loss.
+    #[arg(long, env = "FOLLOWUPS_SQLITE_SYNCHRONOUS", value_enum, default_value_t = SqliteSynchronous::Normal)]
+    pub sqlite_synchronous: SqliteSynchronous,
+
+    /// Seconds a verified credential stays in the in-memory cache.
+    #[arg(long, env = "FOLLOWUPS_AUTH_CACHE_TTL_SECS", default_value_t = 300)]
+    pub auth_cache_ttl_secs: u64,
+
+    /// Milliseconds between checks for changed subscribers or grants; a change drops the cache.
+    #[arg(long, env = "FOLLOWUPS_AUTH_REFRESH_MS", default_value_t = 1000,
+          value_parser = clap::value_parser!(u64).range(10..))]
+    pub auth_refresh_ms: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DealerCommand {
+    /// Add a dealer and print its uuid.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// IANA time zone of the dealership, such as America/Los_Angeles.
+        #[arg(long)]
+        time_zone: String,
+        /// Id to use instead of a generated one.
+        #[arg(long)]
+        uuid: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DepartmentCommand {
+    /// Add a department to a dealer and print its uuid.
+    Add {
+        /// Uuid of the dealer.
+        #[arg(long)]
+        dealer: String,
+        #[arg(long)]
+        name: String,
+        /// Id to use instead of a generated one.
+        #[arg(long)]
+        uuid: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user to a department and print its uuid.
+    Add {
+        /// Uuid of the user's department.
+        #[arg(long)]
+        department: String,
+        #[arg(long)]
+        fname: String,
+        #[arg(long)]
+        lname: String,
+        /// Id to use instead of a generated one.
+        #[arg(long)]
+        uuid: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubscriberCommand {
+    /// Add a service subscriber. The password is read from standard input with
+    /// --password-stdin, otherwise generated and printed once.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false, id = "target")]
+pub struct GrantTarget {
+    /// Uuid of a dealer: the grant covers all its departments.
+    #[arg(long)]
+    pub dealer: Option<String>,
+    /// Uuid of one department.
+    #[arg(long)]
+    pub department: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GrantArgs {
+    /// Username of the service subscriber.
+    #[arg(long)]
+    pub username: String,
+    #[command(flatten)]
+    pub target: GrantTarget,
+}

@@ -1,0 +1,53 @@
+//! The `followups` command line: `serve`, `demo` and administrative subcommands.
+
+mod admin;
+pub mod args;
+mod serve;
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use crate::storage::StoreOptions;
+use args::{Cli, Command, LogFormat};
+
+/// Parses the command line and runs the chosen subcommand.
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    let url = cli.database_url.as_str();
+    match cli.command {
+        Command::Serve(args) => serve::serve(url, args).await,
+        Command::Demo { json } => serve::demo(url, json).await,
+        command => run_admin(url, command).await,
+    }
+}
+
+async fn run_admin(url: &str, command: Command) -> anyhow::Result<()> {
+    let store = serve::open_store(url, &StoreOptions::default()).await?;
+    let store = store.as_ref();
+    match command {
+        Command::Migrate => {
+            eprintln!("migrations are applied");
+            Ok(())
+        }
+        Command::Dealer(command) => admin::dealer(store, command).await,
+        Command::Department(command) => admin::department(store, command).await,
+        Command::User(command) => admin::user(store, command).await,
+        Command::Subscriber(command) => admin::subscriber(store, command).await,
+        Command::Grant(args) => admin::grant(store, args, true).await,
+        Command::Revoke(args) => admin::grant(store, args, false).await,
+        Command::Serve(_) | Command::Demo { .. } => unreachable!("handled by run"),
+    }
+}
+
+/// Logs to standard error; the level comes from `RUST_LOG` (default `info`).
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}

@@ -1,0 +1,134 @@
+//! The `serve` and `demo` subcommands.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use base64::Engine;
+use tokio::net::TcpListener;
+
+use super::args::ServeArgs;
+use crate::auth::AuthenticatorOptions;
+use crate::demo::{self, DemoData};
+use crate::http::Limits;
+use crate::server;
+use crate::storage::{self, redact_url, Store, StoreOptions};
+
+/// Store settings taken from `serve` options.
+pub fn store_options(args: &ServeArgs) -> StoreOptions {
+    StoreOptions {
+        max_connections: args.db_max_connections,
+        acquire_timeout: Duration::from_secs(args.db_acquire_timeout_secs),
+        sqlite_synchronous: args.sqlite_synchronous,
+        ..StoreOptions::default()
+    }
+}
+
+pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let store = open_store(database_url, &store_options(&args)).await?;
+    let demo_data = match args.demo {
+        true => Some(
+            demo::seed(store.as_ref())
+                .await
+                .context("seeding the demo data failed")?,
+        ),
+        false => None,
+    };
+    let listener = TcpListener::bind(args.listen).await.with_context(|| {
+        format!(
+            "could not listen on {}; pick another address with --listen",
+            args.listen
+        )
+    })?;
+    let auth_options = AuthenticatorOptions {
+        cache_ttl: Duration::from_secs(args.auth_cache_ttl_secs),
+        refresh_interval: Duration::from_millis(args.auth_refresh_ms),
+        ..AuthenticatorOptions::default()
+    };
+    let limits = Limits {
+        max_ids_per_request: args.max_ids_per_request as usize,
+    };
+    let state = server::build_state(store, &auth_options, limits).await?;
+    let address = listener.local_addr()?;
+    if let Some(data) = &demo_data {
+        print_demo_banner(data, address);
+    }
+    tracing::info!(%address, database = %redact_url(database_url), "listening");
+    server::run(listener, state, server::shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+pub async fn open_store(database_url: &str, options: &StoreOptions) -> anyhow::Result<Arc<dyn Store>> {
+    storage::open(database_url, options)
+        .await
+        .with_context(|| format!("could not open the database {}", redact_url(database_url)))
+}
+
+pub async fn demo(database_url: &str, json: bool) -> anyhow::Result<()> {
+    let store = open_store(database_url, &StoreOptions::default()).await?;
+    let data = demo::seed(store.as_ref()).await?;
+    if json {
+        println!("{}", serde_json::to_string(&data)?);
+    } else {
+        print_demo_banner(&data, "127.0.0.1:8080".parse().expect("valid address"));
+    }
+    Ok(())
+}
+
+/// Prints the demo credentials and one ready-to-paste request per documented sample.
+fn print_demo_banner(data: &DemoData, address: SocketAddr) {
+    let department = &data.dealers[0].departments[0];
+    let actor = &department.users[0];
+    let assignee = &department.users[1];
+    let ids = &department.follow_up_uuids;
+    let url = format!(
+        "http://{address}/leads/followup/department/{}/user/{}/list",
+        department.uuid, actor.uuid
+    );
+    let credentials =
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", data.username, data.password));
+    let by = format!(
+        r#""actionTakenBy": {{"uuid": "{}", "fname": "{}", "lname": "{}"}}"#,
+        actor.uuid, actor.fname, actor.lname
+    );
+    let samples = [
+        (
+            "Mark as done",
+            format!(
+                r#"{{"followUpUUIDs": ["{}", "{}"], "followUpActionType": "MARK_AS_DONE", {by}}}"#,
+                ids[0], ids[1]
+            ),
+        ),
+        (
+            "Assign",
+            format!(
+                r#"{{"followUpUUIDs": ["{}"], "followUpActionType": "ASSIGN", "newAssignee": {{"uuid": "{}", "fname": "{}", "lname": "{}"}}, {by}}}"#,
+                ids[2], assignee.uuid, assignee.fname, assignee.lname
+            ),
+        ),
+        (
+            "Archive",
+            format!(
+                r#"{{"followUpUUIDs": ["{}"], "followUpActionType": "ARCHIVE", {by}}}"#,
+                ids[3]
+            ),
+        ),
+    ];
+    println!(
+        "Demo data is ready. Service subscriber: {} / password: {}",
+        data.username, data.password
+    );
+    println!(
+        "Dealer {:?}, department {:?}: {}",
+        data.dealers[0].name, department.name, department.uuid
+    );
+    for (title, body) in samples {
+        println!("\n# {title}");
+        println!(
+            "curl --location --request PUT '{url}' \\\n--header 'accept: application/json' \\\n--header 'authorization: Basic {credentials}' \\\n--header 'Content-Type: application/json' \\\n--data '{body}'"
+        );
+    }
+    println!();
+}

@@ -1,0 +1,303 @@
+//! A real server on an ephemeral loopback port, backed by a fresh database per test.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use followups::auth::password::hash_password;
+use followups::auth::AuthenticatorOptions;
+use followups::domain::{FollowUpState, FollowUpStatus, OpaqueId};
+use followups::http::Limits;
+use followups::server;
+use followups::storage::{
+    self, FollowUp, GrantScope, HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewUser, Store,
+    StoreOptions,
+};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+pub const USERNAME: &str = "integrator";
+pub const PASSWORD: &str = "integrator-password";
+/// A subscriber granted on department `A2` only.
+pub const NARROW_USERNAME: &str = "narrow";
+pub const NARROW_PASSWORD: &str = "narrow-password";
+/// A subscriber granted on dealer `B` only.
+pub const OTHER_USERNAME: &str = "other-dealer";
+pub const OTHER_PASSWORD: &str = "other-dealer-password";
+
+/// Ids of the fixture: dealer A with departments A1 and A2, dealer B with department B1.
+pub struct Fixture {
+    pub dealer_a: &'static str,
+    pub dept_a1: &'static str,
+    pub dept_a2: &'static str,
+    pub dealer_b: &'static str,
+    pub dept_b1: &'static str,
+    /// Users of dealer A; the sample bodies use `user-uuid` and `new-assignee-uuid`.
+    pub user: &'static str,
+    pub assignee: &'static str,
+    pub user_b: &'static str,
+}
+
+pub const FIXTURE: Fixture = Fixture {
+    dealer_a: "dealer-a",
+    dept_a1: "department-a1",
+    dept_a2: "department-a2",
+    dealer_b: "dealer-b",
+    dept_b1: "department-b1",
+    user: "user-uuid",
+    assignee: "new-assignee-uuid",
+    user_b: "user-b",
+};
+
+/// Settings a test may change.
+#[derive(Clone)]
+pub struct TestConfig {
+    pub max_ids_per_request: usize,
+    pub auth_refresh: Duration,
+}
+
+impl Default for TestConfig {
+    fn default() -> Self {
+        Self {
+            max_ids_per_request: 1000,
+            auth_refresh: Duration::from_millis(50),
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    pub store: Arc<dyn Store>,
+    pub database_url: String,
+    pub auth: Arc<followups::auth::Authenticator>,
+    _dir: TempDir,
+}
+
+pub fn id(value: &str) -> OpaqueId {
+    OpaqueId::parse(value).unwrap()
+}
+
+/// Builds an update body with the documented shape.
+pub fn body(ids: &[&str], action: &str) -> Value {
+    json!({
+        "followUpUUIDs": ids,
+        "followUpActionType": action,
+        "actionTakenBy": {"uuid": FIXTURE.user, "fname": "John", "lname": "Doe"}
+    })
+}
+
+pub fn assign_body(ids: &[&str], assignee: &str) -> Value {
+    let mut value = body(ids, "ASSIGN");
+    value["newAssignee"] = json!({"uuid": assignee, "fname": "Jane", "lname": "Smith"});
+    value
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(TestConfig::default()).await
+    }
+
+    pub async fn spawn_with(config: TestConfig) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = format!("sqlite:{}", dir.path().join("followups.db").display());
+        let store = storage::open(&database_url, &StoreOptions::default())
+            .await
+            .unwrap();
+        seed_fixture(store.as_ref()).await;
+        let auth_options = AuthenticatorOptions {
+            refresh_interval: config.auth_refresh,
+            ..Default::default()
+        };
+        let limits = Limits {
+            max_ids_per_request: config.max_ids_per_request,
+        };
+        let state = server::build_state(store.clone(), &auth_options, limits)
+            .await
+            .unwrap();
+        let auth = state.auth.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(server::run(listener, state, std::future::pending()));
+        Self {
+            base_url,
+            client: reqwest::Client::new(),
+            store,
+            database_url,
+            auth,
+            _dir: dir,
+        }
+    }
+
+    pub fn update_url(&self, department: &str, user: &str) -> String {
+        format!(
+            "{}/leads/followup/department/{department}/user/{user}/list",
+            self.base_url
+        )
+    }
+
+    /// Sends a bulk update as the default subscriber and returns status and JSON body.
+    pub async fn update(&self, department: &str, body: &Value) -> (StatusCode, Value) {
+        self.update_as(USERNAME, PASSWORD, department, "", body).await
+    }
+
+    /// Sends a bulk update with `query` (such as `?allOrNone=true`) appended to the URL.
+    pub async fn update_as(
+        &self,
+        username: &str,
+        password: &str,
+        department: &str,
+        query: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        let url = format!("{}{query}", self.update_url(department, FIXTURE.user));
+        let response = self
+            .client
+            .put(url)
+            .basic_auth(username, Some(password))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap())
+    }
+
+    pub async fn follow_up(&self, department: &str, follow_up: &str) -> FollowUp {
+        self.store
+            .find_follow_up(&id(department), &id(follow_up))
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    pub async fn history(&self, department: &str, follow_up: &str) -> Vec<HistoryEvent> {
+        self.store
+            .follow_up_history(&id(department), &id(follow_up))
+            .await
+            .unwrap()
+    }
+
+    /// Inserts open, unassigned follow-ups with the given ids into a department.
+    pub async fn add_follow_ups(&self, department: &str, ids: &[&str]) {
+        self.add_follow_ups_in_state(department, ids, FollowUpState::new_open())
+            .await;
+    }
+
+    pub async fn add_follow_ups_in_state(&self, department: &str, ids: &[&str], state: FollowUpState) {
+        let follow_ups = ids
+            .iter()
+            .map(|uuid| NewFollowUp {
+                uuid: id(uuid),
+                customer_uuid: Some("customer-1".into()),
+                task_type_uuid: None,
+                title: "Call about declined brake work".into(),
+                notes: String::new(),
+                due_date: Some(Utc::now().date_naive()),
+                state: state.clone(),
+            })
+            .collect();
+        self.store
+            .insert_follow_ups(&id(department), follow_ups)
+            .await
+            .unwrap();
+    }
+
+    /// Captures follow-ups and their history, to show that a request changed nothing.
+    pub async fn snapshot(&self, department: &str, ids: &[&str]) -> Vec<(FollowUp, usize)> {
+        let mut snapshot = Vec::new();
+        for follow_up in ids {
+            let state = self.follow_up(department, follow_up).await;
+            let events = self.history(department, follow_up).await.len();
+            snapshot.push((state, events));
+        }
+        snapshot
+    }
+}
+
+pub fn archived_state() -> FollowUpState {
+    FollowUpState {
+        archived: true,
+        archived_at: Some(Utc::now()),
+        ..FollowUpState::new_open()
+    }
+}
+
+pub fn complete_state() -> FollowUpState {
+    FollowUpState {
+        status: FollowUpStatus::Complete,
+        ..FollowUpState::new_open()
+    }
+}
+
+async fn seed_fixture(store: &dyn Store) {
+    let f = &FIXTURE;
+    for (dealer, zone) in [
+        (f.dealer_a, "America/Los_Angeles"),
+        (f.dealer_b, "America/Toronto"),
+    ] {
+        let dealer = NewDealer {
+            uuid: id(dealer),
+            name: format!("Dealer {dealer}"),
+            time_zone: zone.into(),
+        };
+        store.create_dealer(dealer).await.unwrap();
+    }
+    for (department, dealer) in [
+        (f.dept_a1, f.dealer_a),
+        (f.dept_a2, f.dealer_a),
+        (f.dept_b1, f.dealer_b),
+    ] {
+        let new = NewDepartment {
+            uuid: id(department),
+            dealer_uuid: id(dealer),
+            name: department.into(),
+        };
+        store.create_department(new).await.unwrap();
+    }
+    for (user, department) in [
+        (f.user, f.dept_a1),
+        (f.assignee, f.dept_a1),
+        (f.user_b, f.dept_b1),
+    ] {
+        let new = NewUser {
+            uuid: id(user),
+            department_uuid: id(department),
+            fname: "Pat".into(),
+            lname: "Lee".into(),
+        };
+        store.create_user(new).await.unwrap();
+    }
+    let subscribers = [
+        (USERNAME, PASSWORD, GrantScope::Dealer(id(f.dealer_a))),
+        (
+            NARROW_USERNAME,
+            NARROW_PASSWORD,
+            GrantScope::Department(id(f.dept_a2)),
+        ),
+        (OTHER_USERNAME, OTHER_PASSWORD, GrantScope::Dealer(id(f.dealer_b))),
+    ];
+    for (username, password, scope) in subscribers {
+        let hash = hash_password(password);
+        store.create_subscriber(username, &hash).await.unwrap();
+        store.set_grant(username, &scope, true).await.unwrap();
+    }
+}
+
+/// Asserts the error envelope: status code mirrored, error object, `updateSuccessful: false`.
+pub fn assert_error_envelope(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
+    assert_eq!(status, expected, "unexpected status; body: {body}");
+    assert_eq!(
+        body["statusCode"],
+        expected.as_u16(),
+        "statusCode mirrors the HTTP status: {body}"
+    );
+    assert_eq!(body["error"]["code"], code, "error code: {body}");
+    let description = body["error"]["description"].as_str().unwrap_or_default();
+    assert!(description.len() > 20, "description explains the problem: {body}");
+    assert!(
+        body["error"]["metadata"].is_object(),
+        "metadata is an object: {body}"
+    );
+}

@@ -1,0 +1,130 @@
+//! Killing the server process mid-load never leaves a batch partly applied, and every
+//! acknowledged batch survives.
+
+use std::collections::{HashMap, HashSet};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use crate::common::*;
+
+const BATCH: usize = 10;
+const ROUNDS: usize = 3;
+const CLIENTS: u64 = 4;
+
+/// Starts `followups serve` on an ephemeral port and returns it with its base URL.
+async fn start_server(database_url: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_followups"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .env("FOLLOWUPS_DATABASE_URL", database_url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = loop {
+        let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
+            .await
+            .expect("server did not start within 10 s")
+            .unwrap()
+            .expect("server exited before listening");
+        let log: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if log["fields"]["message"] == "listening" {
+            break log["fields"]["address"].as_str().unwrap().to_owned();
+        }
+    };
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, format!("http://{address}"))
+}
+
+/// Sends batches until the server stops answering; returns the acknowledged request ids.
+async fn run_client(base_url: String, round: usize, client: u64, acknowledged: Arc<Mutex<HashSet<String>>>) {
+    let http = reqwest::Client::new();
+    let mut rng = StdRng::seed_from_u64(round as u64 * 100 + client);
+    let ids: Vec<String> = (0..50).map(|i| format!("crash-{i}")).collect();
+    for n in 0.. {
+        let request_id = format!("r{round}-c{client}-n{n}");
+        let chosen: Vec<&str> = ids.choose_multiple(&mut rng, BATCH).map(String::as_str).collect();
+        let request = assign_body(&chosen, &format!("assignee-{request_id}"));
+        let url = format!(
+            "{base_url}/leads/followup/department/{}/user/{}/list",
+            FIXTURE.dept_a1, FIXTURE.user
+        );
+        let sent = http
+            .put(url)
+            .basic_auth(USERNAME, Some(PASSWORD))
+            .header("x-request-id", &request_id)
+            .json(&request)
+            .send()
+            .await;
+        match sent {
+            Ok(response) if response.status().is_success() => {
+                acknowledged.lock().unwrap().insert(request_id);
+            }
+            Ok(response) => panic!("unexpected status {}", response.status()),
+            Err(_) => return,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn kill_during_load_keeps_batches_whole() {
+    let app = TestApp::spawn().await;
+    let ids: Vec<String> = (0..50).map(|i| format!("crash-{i}")).collect();
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    app.add_follow_ups(FIXTURE.dept_a1, &id_refs).await;
+    let acknowledged = Arc::new(Mutex::new(HashSet::new()));
+
+    for round in 0..ROUNDS {
+        let (mut child, base_url) = start_server(&app.database_url).await;
+        let clients: Vec<_> = (0..CLIENTS)
+            .map(|c| tokio::spawn(run_client(base_url.clone(), round, c, acknowledged.clone())))
+            .collect();
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        child.start_kill().unwrap();
+        child.wait().await.unwrap();
+        for client in clients {
+            client.await.unwrap();
+        }
+    }
+
+    let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
+    let groups: Vec<(String, i64)> =
+        sqlx::query_as("SELECT request_id, COUNT(*) FROM follow_up_events GROUP BY request_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let counts: HashMap<String, i64> = groups.into_iter().collect();
+    for (request_id, count) in &counts {
+        assert_eq!(*count, BATCH as i64, "request {request_id} was applied partly");
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() > 10,
+        "the load reached the server: {}",
+        acknowledged.len()
+    );
+    for request_id in acknowledged.iter() {
+        assert!(
+            counts.contains_key(request_id),
+            "acknowledged request {request_id} was lost"
+        );
+    }
+    for id in &ids {
+        let state = app.follow_up(FIXTURE.dept_a1, id).await.state;
+        let history = app.history(FIXTURE.dept_a1, id).await;
+        assert_eq!(state.version, history.len() as i64 + 1, "{id}");
+        assert_eq!(
+            state.assignee,
+            history.last().and_then(|e| e.assignee_after.clone()),
+            "{id}"
+        );
+    }
+}
