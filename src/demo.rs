@@ -194,7 +194,7 @@ fn demo_follow_ups(department: &DemoDepartment, now: DateTime<Utc>) -> Vec<NewFo
             task_type_uuid: None,
             title: TITLES[i % TITLES.len()].into(),
             notes: String::new(),
-            due_date: Some(due_date(today, i)),
+            due_date: due_date(today, i),
             state: demo_state(department, i, now),
         })
         .collect()

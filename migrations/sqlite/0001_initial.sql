@@ -68,16 +68,49 @@ BEGIN UPDATE auth_generation SET generation = generation + 1 WHERE id = 1; END;
 CREATE TRIGGER grants_delete AFTER DELETE ON grants
 BEGIN UPDATE auth_generation SET generation = generation + 1 WHERE id = 1; END;
 
+-- Kinds of follow-up work a dealer defines, such as "Declined service".
+CREATE TABLE task_types (
+    id          INTEGER PRIMARY KEY,
+    uuid        TEXT NOT NULL,
+    dealer_id   INTEGER NOT NULL REFERENCES dealers (id),
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    active      INTEGER NOT NULL DEFAULT 1,
+    created_at  TEXT NOT NULL,
+    UNIQUE (dealer_id, uuid)
+);
+
+-- EMAIL or TEXT message templates of a task type; at most one default per
+-- (task type, type, locale).
+CREATE TABLE templates (
+    id                     INTEGER PRIMARY KEY,
+    uuid                   TEXT NOT NULL,
+    dealer_id              INTEGER NOT NULL REFERENCES dealers (id),
+    task_type_id           INTEGER NOT NULL REFERENCES task_types (id),
+    type                   TEXT NOT NULL CHECK (type IN ('EMAIL', 'TEXT')),
+    is_default             INTEGER NOT NULL DEFAULT 0,
+    multi                  INTEGER NOT NULL DEFAULT 0,
+    title                  TEXT NOT NULL,
+    message                TEXT NOT NULL,
+    locale                 TEXT NOT NULL CHECK (locale IN ('en-us', 'fr-ca')),
+    is_freemarker_template INTEGER NOT NULL DEFAULT 0,
+    created_at             TEXT NOT NULL,
+    UNIQUE (dealer_id, uuid)
+);
+CREATE INDEX templates_dealer_type ON templates (dealer_id, type);
+CREATE UNIQUE INDEX templates_one_default ON templates (task_type_id, type, locale) WHERE is_default = 1;
+
 CREATE TABLE follow_ups (
     id                 INTEGER PRIMARY KEY,
     uuid               TEXT NOT NULL,
     dealer_id          INTEGER NOT NULL REFERENCES dealers (id),
     department_id      INTEGER NOT NULL REFERENCES departments (id),
     customer_uuid      TEXT,
-    task_type_uuid     TEXT,
+    task_type_id       INTEGER REFERENCES task_types (id),
     title              TEXT NOT NULL DEFAULT '',
     notes              TEXT NOT NULL DEFAULT '',
-    due_date           TEXT,
+    -- Calendar date (yyyy-MM-dd) in the dealer's time zone.
+    due_date           TEXT NOT NULL,
     status             TEXT NOT NULL CHECK (status IN ('NOT_STARTED', 'SCHEDULED', 'COMPLETE')),
     assignee_uuid      TEXT,
     assignee_fname     TEXT,
@@ -93,7 +126,9 @@ CREATE TABLE follow_ups (
     version            INTEGER NOT NULL DEFAULT 1,
     UNIQUE (dealer_id, uuid)
 );
-CREATE INDEX follow_ups_department_due ON follow_ups (department_id, due_date, uuid);
+-- Fetch order is (due_date, uuid); these serve a department's or a dealer's pages.
+CREATE INDEX follow_ups_department_due ON follow_ups (department_id, archived, due_date, uuid);
+CREATE INDEX follow_ups_dealer_due ON follow_ups (dealer_id, archived, due_date, uuid);
 
 CREATE TABLE follow_up_events (
     id                    INTEGER PRIMARY KEY,

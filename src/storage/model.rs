@@ -108,10 +108,11 @@ pub struct FollowUp {
     pub dealer_uuid: OpaqueId,
     pub department_uuid: OpaqueId,
     pub customer_uuid: Option<String>,
-    pub task_type_uuid: Option<String>,
+    pub task_type_uuid: Option<OpaqueId>,
     pub title: String,
     pub notes: String,
-    pub due_date: Option<NaiveDate>,
+    /// Calendar date in the dealer's time zone.
+    pub due_date: NaiveDate,
     pub state: FollowUpState,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -170,10 +171,12 @@ pub enum GrantScope {
 pub struct NewFollowUp {
     pub uuid: OpaqueId,
     pub customer_uuid: Option<String>,
-    pub task_type_uuid: Option<String>,
+    /// A task type of the same dealer.
+    pub task_type_uuid: Option<OpaqueId>,
     pub title: String,
     pub notes: String,
-    pub due_date: Option<NaiveDate>,
+    /// Calendar date in the dealer's time zone.
+    pub due_date: NaiveDate,
     pub state: FollowUpState,
 }
 

@@ -54,7 +54,7 @@ pub struct FollowUpRow {
     pub task_type_uuid: Option<String>,
     pub title: String,
     pub notes: String,
-    pub due_date: Option<NaiveDate>,
+    pub due_date: NaiveDate,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -67,7 +67,7 @@ impl FollowUpRow {
             dealer_uuid: OpaqueId::from_trusted(self.dealer_uuid),
             department_uuid: OpaqueId::from_trusted(self.department_uuid),
             customer_uuid: self.customer_uuid,
-            task_type_uuid: self.task_type_uuid,
+            task_type_uuid: self.task_type_uuid.map(OpaqueId::from_trusted),
             title: self.title,
             notes: self.notes,
             due_date: self.due_date,

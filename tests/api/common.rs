@@ -194,7 +194,7 @@ impl TestApp {
                 task_type_uuid: None,
                 title: "Call about declined brake work".into(),
                 notes: String::new(),
-                due_date: Some(Utc::now().date_naive()),
+                due_date: Utc::now().date_naive(),
                 state: state.clone(),
             })
             .collect();

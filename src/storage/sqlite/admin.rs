@@ -155,10 +155,14 @@ async fn insert_follow_up(
     follow_up: &NewFollowUp,
     now: &str,
 ) -> Result<(), StoreError> {
+    let task_type_id = match &follow_up.task_type_uuid {
+        Some(uuid) => Some(find_task_type(tx, dealer_id, uuid).await?),
+        None => None,
+    };
     let state = &follow_up.state;
     let completion = state.completion.as_ref();
     sqlx::query(
-        "INSERT INTO follow_ups (uuid, dealer_id, department_id, customer_uuid, task_type_uuid,
+        "INSERT INTO follow_ups (uuid, dealer_id, department_id, customer_uuid, task_type_id,
              title, notes, due_date, status, assignee_uuid, assignee_fname, assignee_lname,
              archived, archived_at, completed_at, completed_by_uuid, completed_by_fname,
              completed_by_lname, created_at, updated_at, version)
@@ -169,10 +173,10 @@ async fn insert_follow_up(
     .bind(dealer_id)
     .bind(department_id)
     .bind(&follow_up.customer_uuid)
-    .bind(&follow_up.task_type_uuid)
+    .bind(task_type_id)
     .bind(&follow_up.title)
     .bind(&follow_up.notes)
-    .bind(follow_up.due_date.map(|d| d.to_string()))
+    .bind(follow_up.due_date.to_string())
     .bind(state.status.as_str())
     .bind(state.assignee.as_ref().map(|a| a.uuid.as_str()))
     .bind(state.assignee.as_ref().map(|a| a.fname.as_str()))
@@ -189,4 +193,17 @@ async fn insert_follow_up(
     .await
     .map_err(on_conflict("follow-up", follow_up.uuid.as_str()))?;
     Ok(())
+}
+
+async fn find_task_type(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    dealer_id: i64,
+    uuid: &OpaqueId,
+) -> Result<i64, StoreError> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM task_types WHERE dealer_id = ?1 AND uuid = ?2")
+        .bind(dealer_id)
+        .bind(uuid.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
+    id.ok_or_else(|| StoreError::not_found("task type", uuid))
 }

@@ -73,10 +73,11 @@ pub async fn find_follow_up(
     follow_up: &OpaqueId,
 ) -> Result<Option<FollowUp>, StoreError> {
     let row: Option<FollowUpRow> = sqlx::query_as(
-        "SELECT f.*, r.uuid AS dealer_uuid, d.uuid AS department_uuid
+        "SELECT f.*, r.uuid AS dealer_uuid, d.uuid AS department_uuid, t.uuid AS task_type_uuid
          FROM follow_ups f
          JOIN departments d ON d.id = f.department_id
          JOIN dealers r ON r.id = f.dealer_id
+         LEFT JOIN task_types t ON t.id = f.task_type_id
          WHERE d.uuid = ?1 AND f.dealer_id = d.dealer_id AND f.uuid = ?2",
     )
     .bind(department.as_str())
