@@ -54,6 +54,7 @@ pub trait Store: Send + Sync + 'static {
     async fn create_department(&self, department: NewDepartment) -> Result<(), StoreError>;
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError>;
     async fn create_subscriber(&self, username: &str, password_hash: &str) -> Result<(), StoreError>;
+    async fn create_task_type(&self, task_type: NewTaskType) -> Result<(), StoreError>;
 
     /// Adds (`granted = true`) or removes a subscriber's grant on a dealer or department.
     async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<(), StoreError>;

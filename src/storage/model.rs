@@ -160,6 +160,14 @@ pub struct NewUser {
     pub lname: String,
 }
 
+#[derive(Debug, Clone)]
+pub struct NewTaskType {
+    pub uuid: OpaqueId,
+    pub dealer_uuid: OpaqueId,
+    pub name: String,
+    pub description: String,
+}
+
 /// The target of a grant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GrantScope {

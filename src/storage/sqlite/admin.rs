@@ -5,7 +5,7 @@ use sqlx::SqlitePool;
 
 use crate::domain::OpaqueId;
 use crate::storage::change_set::format_timestamp;
-use crate::storage::{GrantScope, NewDealer, NewDepartment, NewFollowUp, NewUser, StoreError};
+use crate::storage::{GrantScope, NewDealer, NewDepartment, NewFollowUp, NewTaskType, NewUser, StoreError};
 
 /// Maps a unique-constraint violation to [`StoreError::AlreadyExists`].
 fn on_conflict<'a>(kind: &'static str, id: &'a str) -> impl FnOnce(sqlx::Error) -> StoreError + 'a {
@@ -67,6 +67,25 @@ pub async fn create_user(pool: &SqlitePool, user: NewUser) -> Result<(), StoreEr
     .map_err(on_conflict("user", user.uuid.as_str()))?;
     if result.rows_affected() == 0 {
         return Err(StoreError::not_found("department", &user.department_uuid));
+    }
+    Ok(())
+}
+
+pub async fn create_task_type(pool: &SqlitePool, task_type: NewTaskType) -> Result<(), StoreError> {
+    let result = sqlx::query(
+        "INSERT INTO task_types (uuid, dealer_id, name, description, created_at)
+         SELECT ?1, id, ?2, ?3, ?4 FROM dealers WHERE uuid = ?5",
+    )
+    .bind(task_type.uuid.as_str())
+    .bind(&task_type.name)
+    .bind(&task_type.description)
+    .bind(now())
+    .bind(task_type.dealer_uuid.as_str())
+    .execute(pool)
+    .await
+    .map_err(on_conflict("task type", task_type.uuid.as_str()))?;
+    if result.rows_affected() == 0 {
+        return Err(StoreError::not_found("dealer", &task_type.dealer_uuid));
     }
     Ok(())
 }

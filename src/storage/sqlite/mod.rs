@@ -16,8 +16,8 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 use super::{
-    Department, FollowUp, GrantScope, HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewUser,
-    SqliteSynchronous, Store, StoreError, StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
+    Department, FollowUp, GrantScope, HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType,
+    NewUser, SqliteSynchronous, Store, StoreError, StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
 };
 use crate::domain::OpaqueId;
 
@@ -123,6 +123,10 @@ impl Store for SqliteStore {
 
     async fn create_subscriber(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
         admin::create_subscriber(&self.writer, username, password_hash).await
+    }
+
+    async fn create_task_type(&self, task_type: NewTaskType) -> Result<(), StoreError> {
+        admin::create_task_type(&self.writer, task_type).await
     }
 
     async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<(), StoreError> {
