@@ -20,7 +20,8 @@ pub use error::ApiError;
 pub use request_id::{RequestId, REQUEST_ID_HEADER};
 
 use crate::auth::Authenticator;
-use crate::storage::Store;
+use crate::domain::OpaqueId;
+use crate::storage::{Department, Store, StoreError};
 
 /// Largest accepted request body: 1 MiB.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -46,6 +47,33 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub auth: Arc<Authenticator>,
     pub limits: Limits,
+    /// Departments by uuid. A department never moves to another dealer and is never
+    /// deleted, so entries cannot go stale; the cache only saves a query per request.
+    pub departments: moka::sync::Cache<OpaqueId, Department>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, auth: Arc<Authenticator>, limits: Limits) -> Self {
+        let departments = moka::sync::Cache::new(10_000);
+        Self {
+            store,
+            auth,
+            limits,
+            departments,
+        }
+    }
+
+    /// Looks up a department, from the cache when possible.
+    pub async fn find_department(&self, uuid: &OpaqueId) -> Result<Option<Department>, StoreError> {
+        if let Some(department) = self.departments.get(uuid) {
+            return Ok(Some(department));
+        }
+        let found = self.store.find_department(uuid).await?;
+        if let Some(department) = &found {
+            self.departments.insert(uuid.clone(), department.clone());
+        }
+        Ok(found)
+    }
 }
 
 /// Builds the router with every route and middleware.

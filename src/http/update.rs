@@ -135,7 +135,7 @@ async fn authorize(
     subscriber: &Subscriber,
     department: &OpaqueId,
 ) -> Result<Department, ApiError> {
-    let found = state.store.find_department(department).await?;
+    let found = state.find_department(department).await?;
     match found {
         Some(found) if subscriber.grants.covers(&found) => Ok(found),
         _ => Err(ApiError::new(

@@ -1,11 +1,14 @@
 use crate::domain::OpaqueId;
 
+/// A boxed driver error.
+pub type DriverError = Box<dyn std::error::Error + Send + Sync>;
+
 /// A storage failure, split by what the caller can do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database cannot be reached or is busy; retrying later may succeed.
     #[error("database unavailable: {0}")]
-    Unavailable(#[source] sqlx::Error),
+    Unavailable(#[source] DriverError),
     #[error("{kind} {id} not found")]
     NotFound { kind: &'static str, id: String },
     #[error("{kind} {id} already exists")]
@@ -18,7 +21,7 @@ pub enum StoreError {
     #[error("corrupt data: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
-    Database(#[source] sqlx::Error),
+    Database(#[source] DriverError),
 }
 
 impl StoreError {
@@ -33,9 +36,23 @@ impl StoreError {
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         if is_unavailable(&error) {
-            Self::Unavailable(error)
+            Self::Unavailable(Box::new(error))
         } else {
-            Self::Database(error)
+            Self::Database(Box::new(error))
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        let busy = matches!(
+            error.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        );
+        if busy {
+            Self::Unavailable(Box::new(error))
+        } else {
+            Self::Database(Box::new(error))
         }
     }
 }

@@ -1,14 +1,16 @@
 //! The embedded SQLite backend.
 //!
-//! SQLite allows one writer at a time, so all writes go through a pool of exactly one
-//! connection and queue in the application instead of in SQLite's busy handler. Reads use
-//! a separate pool of read-only connections, which WAL mode lets run beside the writer.
-//! Write transactions start with `BEGIN IMMEDIATE`, so a transaction that reads before it
-//! writes never fails to upgrade its lock.
+//! SQLite allows one writer at a time. Bulk updates, the hot write path, go to the
+//! [`writer::Writer`] thread, which queues them in the application and commits them in
+//! groups. Migrations and the rare administrative writes use a separate sqlx pool of one
+//! connection. Reads use a pool of read-only connections, which WAL mode lets run beside
+//! the writer. Every write transaction starts with `BEGIN IMMEDIATE`, so a transaction that
+//! reads before it writes never fails to upgrade its lock.
 
 mod admin;
 mod read;
 mod update;
+mod writer;
 
 use std::str::FromStr;
 
@@ -24,7 +26,9 @@ use crate::domain::OpaqueId;
 /// A SQLite database file with one writer connection and a pool of readers.
 #[derive(Clone)]
 pub struct SqliteStore {
-    writer: SqlitePool,
+    /// Migrations and administrative writes.
+    admin: SqlitePool,
+    writer: writer::Writer,
     readers: SqlitePool,
 }
 
@@ -35,18 +39,27 @@ impl SqliteStore {
     /// share one database.
     pub async fn open(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
         let connect = connect_options(url, options)?;
-        let writer = SqlitePoolOptions::new()
+        let admin = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect.clone())
             .await?;
-        sqlx::migrate!("migrations/sqlite").run(&writer).await?;
+        sqlx::migrate!("migrations/sqlite").run(&admin).await?;
+        let writer = writer::Writer::start(&writer::WriterOptions {
+            path: connect.get_filename(),
+            synchronous: options.sqlite_synchronous,
+            busy_timeout: options.sqlite_busy_timeout,
+        })?;
         let readers = SqlitePoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect.read_only(true))
             .await?;
-        Ok(Self { writer, readers })
+        Ok(Self {
+            admin,
+            writer,
+            readers,
+        })
     }
 }
 
@@ -110,27 +123,27 @@ impl Store for SqliteStore {
     }
 
     async fn create_dealer(&self, dealer: NewDealer) -> Result<(), StoreError> {
-        admin::create_dealer(&self.writer, dealer).await
+        admin::create_dealer(&self.admin, dealer).await
     }
 
     async fn create_department(&self, department: NewDepartment) -> Result<(), StoreError> {
-        admin::create_department(&self.writer, department).await
+        admin::create_department(&self.admin, department).await
     }
 
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError> {
-        admin::create_user(&self.writer, user).await
+        admin::create_user(&self.admin, user).await
     }
 
     async fn create_subscriber(&self, username: &str, password_hash: &str) -> Result<(), StoreError> {
-        admin::create_subscriber(&self.writer, username, password_hash).await
+        admin::create_subscriber(&self.admin, username, password_hash).await
     }
 
     async fn create_task_type(&self, task_type: NewTaskType) -> Result<(), StoreError> {
-        admin::create_task_type(&self.writer, task_type).await
+        admin::create_task_type(&self.admin, task_type).await
     }
 
     async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<(), StoreError> {
-        admin::set_grant(&self.writer, username, scope, granted).await
+        admin::set_grant(&self.admin, username, scope, granted).await
     }
 
     async fn insert_follow_ups(
@@ -138,7 +151,7 @@ impl Store for SqliteStore {
         department: &OpaqueId,
         follow_ups: Vec<NewFollowUp>,
     ) -> Result<(), StoreError> {
-        admin::insert_follow_ups(&self.writer, department, follow_ups).await
+        admin::insert_follow_ups(&self.admin, department, follow_ups).await
     }
 
     async fn dealer_exists(&self, uuid: &OpaqueId) -> Result<bool, StoreError> {

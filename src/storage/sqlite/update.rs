@@ -1,103 +1,111 @@
-//! The bulk update transaction on SQLite.
+//! The bulk update transaction on SQLite, run by the writer thread.
 
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::writer::Writer;
 use crate::domain::plan::plan_batch;
-use crate::domain::OpaqueId;
 use crate::storage::change_set::{encode_changes, format_timestamp, index_rows};
 use crate::storage::rows::StateRow;
 use crate::storage::{StoreError, UpdateBatch, UpdateResult};
 
-/// Runs the batch on its own task, so that a client that disconnects mid-request cannot
-/// cancel the transaction halfway; SQLite then commits or rolls back as a whole.
-pub async fn apply_update(writer: &SqlitePool, batch: UpdateBatch) -> Result<UpdateResult, StoreError> {
-    let writer = writer.clone();
-    let task = tokio::spawn(async move { run_update(&writer, batch).await });
-    match task.await {
-        Ok(result) => result,
-        Err(error) => std::panic::resume_unwind(error.into_panic()),
-    }
+/// Applies a batch as one job of the writer. The job runs to the end even when the caller
+/// stops waiting, so a client that disconnects cannot leave a batch half applied.
+pub async fn apply_update(writer: &Writer, batch: UpdateBatch) -> Result<UpdateResult, StoreError> {
+    writer.execute(move |conn| run_update(conn, &batch)).await
 }
 
-async fn run_update(writer: &SqlitePool, batch: UpdateBatch) -> Result<UpdateResult, StoreError> {
-    let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
-    if !user_exists(&mut tx, batch.department.dealer_id, &batch.path_user).await? {
+fn run_update(conn: &Connection, batch: &UpdateBatch) -> Result<UpdateResult, StoreError> {
+    if !user_exists(conn, batch)? {
         return Ok(UpdateResult::UnknownUser);
     }
-    let rows = load_states(&mut tx, &batch).await?;
-    let loaded = index_rows(rows)?;
+    let loaded = index_rows(load_states(conn, batch)?)?;
     let plan = plan_batch(&batch.command, &loaded.states, batch.now);
     if batch.all_or_none && !plan.all_updated() {
         return Ok(UpdateResult::Rejected(plan));
     }
     if plan.changes().next().is_some() {
-        let changes = encode_changes(&plan, &loaded.row_ids);
-        write_changes(&mut tx, &batch, &changes).await?;
+        write_changes(conn, batch, &encode_changes(&plan, &loaded.row_ids))?;
     }
-    tx.commit().await?;
     Ok(UpdateResult::Committed(plan))
 }
 
-async fn user_exists(
-    tx: &mut Transaction<'_, Sqlite>,
-    dealer_id: i64,
-    user: &OpaqueId,
-) -> Result<bool, StoreError> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE dealer_id = ?1 AND uuid = ?2")
-        .bind(dealer_id)
-        .bind(user.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
+fn user_exists(conn: &Connection, batch: &UpdateBatch) -> Result<bool, StoreError> {
+    let mut statement = conn.prepare_cached("SELECT 1 FROM users WHERE dealer_id = ?1 AND uuid = ?2")?;
+    let found: Option<i64> = statement
+        .query_row(
+            params![batch.department.dealer_id, batch.path_user.as_str()],
+            |row| row.get(0),
+        )
+        .optional()?;
     Ok(found.is_some())
 }
 
 /// Loads the requested follow-ups that belong to the batch's department.
-async fn load_states(
-    tx: &mut Transaction<'_, Sqlite>,
-    batch: &UpdateBatch,
-) -> Result<Vec<StateRow>, StoreError> {
+fn load_states(conn: &Connection, batch: &UpdateBatch) -> Result<Vec<StateRow>, StoreError> {
     let ids = serde_json::to_string(&batch.command.follow_up_ids).expect("ids serialize");
-    let rows = sqlx::query_as(
+    let mut statement = conn.prepare_cached(
         "SELECT id, uuid, status, assignee_uuid, assignee_fname, assignee_lname, archived,
                 archived_at, completed_at, completed_by_uuid, completed_by_fname,
                 completed_by_lname, version
          FROM follow_ups
          WHERE dealer_id = ?1 AND department_id = ?2
            AND uuid IN (SELECT value FROM json_each(?3))",
-    )
-    .bind(batch.department.dealer_id)
-    .bind(batch.department.id)
-    .bind(ids)
-    .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows)
+    )?;
+    let rows = statement.query_map(
+        params![batch.department.dealer_id, batch.department.id, ids],
+        state_row,
+    )?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+fn state_row(row: &Row<'_>) -> rusqlite::Result<StateRow> {
+    Ok(StateRow {
+        id: row.get(0)?,
+        uuid: row.get(1)?,
+        status: row.get(2)?,
+        assignee_uuid: row.get(3)?,
+        assignee_fname: row.get(4)?,
+        assignee_lname: row.get(5)?,
+        archived: row.get(6)?,
+        archived_at: timestamp(row, 7)?,
+        completed_at: timestamp(row, 8)?,
+        completed_by_uuid: row.get(9)?,
+        completed_by_fname: row.get(10)?,
+        completed_by_lname: row.get(11)?,
+        version: row.get(12)?,
+    })
+}
+
+/// Reads an optional RFC 3339 timestamp column.
+fn timestamp(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    let Some(text) = row.get::<_, Option<String>>(index)? else {
+        return Ok(None);
+    };
+    DateTime::parse_from_rfc3339(&text)
+        .map(|at| Some(at.with_timezone(&Utc)))
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+        })
 }
 
 /// Writes every change with one UPDATE and its history with one INSERT.
-async fn write_changes(
-    tx: &mut Transaction<'_, Sqlite>,
-    batch: &UpdateBatch,
-    changes: &str,
-) -> Result<(), StoreError> {
+fn write_changes(conn: &Connection, batch: &UpdateBatch, changes: &str) -> Result<(), StoreError> {
     let now = format_timestamp(batch.now);
-    sqlx::query(UPDATE_FOLLOW_UPS)
-        .bind(changes)
-        .bind(&now)
-        .execute(&mut **tx)
-        .await?;
+    conn.prepare_cached(UPDATE_FOLLOW_UPS)?
+        .execute(params![changes, now])?;
     let actor = &batch.command.action_taken_by;
-    sqlx::query(INSERT_EVENTS)
-        .bind(changes)
-        .bind(batch.command.action.action_type().as_str())
-        .bind(batch.path_user.as_str())
-        .bind(actor.uuid.as_str())
-        .bind(actor.fname.as_str())
-        .bind(actor.lname.as_str())
-        .bind(batch.subscriber_id)
-        .bind(&batch.request_id)
-        .bind(&now)
-        .execute(&mut **tx)
-        .await?;
+    conn.prepare_cached(INSERT_EVENTS)?.execute(params![
+        changes,
+        batch.command.action.action_type().as_str(),
+        batch.path_user.as_str(),
+        actor.uuid.as_str(),
+        actor.fname.as_str(),
+        actor.lname.as_str(),
+        batch.subscriber_id,
+        batch.request_id,
+        now,
+    ])?;
     Ok(())
 }
 
