@@ -15,7 +15,8 @@ use followups::storage::{
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use tempfile::TempDir;
+
+use crate::database::TestDatabase;
 
 pub const USERNAME: &str = "integrator";
 pub const PASSWORD: &str = "integrator-password";
@@ -72,7 +73,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub database_url: String,
     pub auth: Arc<followups::auth::Authenticator>,
-    _dir: TempDir,
+    /// Dropped last, after the fields that use it.
+    pub database: TestDatabase,
 }
 
 pub fn id(value: &str) -> OpaqueId {
@@ -100,8 +102,8 @@ impl TestApp {
     }
 
     pub async fn spawn_with(config: TestConfig) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let database_url = format!("sqlite:{}", dir.path().join("followups.db").display());
+        let database = TestDatabase::create().await;
+        let database_url = database.url.clone();
         let store = storage::open(&database_url, &StoreOptions::default())
             .await
             .unwrap();
@@ -126,7 +128,7 @@ impl TestApp {
             store,
             database_url,
             auth,
-            _dir: dir,
+            database,
         }
     }
 
