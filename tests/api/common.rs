@@ -206,6 +206,26 @@ impl TestApp {
             .unwrap();
     }
 
+    /// Asserts that each follow-up's state is the one its last history event left, and
+    /// returns the number of history events of all of them.
+    pub async fn assert_states_match_history(&self, department: &str, ids: &[String]) -> usize {
+        let mut events = 0;
+        for id in ids {
+            let state = self.follow_up(department, id).await.state;
+            let history = self.history(department, id).await;
+            events += history.len();
+            let Some(last) = history.last() else {
+                assert_eq!(state.version, 1, "{id} has no history but a new version");
+                continue;
+            };
+            assert_eq!(state.version, last.version_after, "{id}");
+            assert_eq!(state.status, last.status_after, "{id}");
+            assert_eq!(state.assignee, last.assignee_after, "{id}");
+            assert_eq!(state.archived, last.archived_after, "{id}");
+        }
+        events
+    }
+
     /// Captures follow-ups and their history, to show that a request changed nothing.
     pub async fn snapshot(&self, department: &str, ids: &[&str]) -> Vec<(FollowUp, usize)> {
         let mut snapshot = Vec::new();

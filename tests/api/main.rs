@@ -7,5 +7,8 @@ mod common;
 mod concurrency;
 mod crash;
 mod database;
+mod outage;
 mod process;
+mod proxy;
+mod replicas;
 mod samples;
