@@ -32,7 +32,7 @@ pub fn backend() -> Backend {
     }
 }
 
-/// The PostgreSQL server that test databases are created on, without a database name.
+/// Returns the URL of the PostgreSQL server for test databases, without a database name.
 pub fn postgres_server_url() -> String {
     let url = std::env::var("FOLLOWUPS_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
@@ -193,7 +193,7 @@ async fn drop_stale_databases(server_url: &str) {
     }
 }
 
-/// Whether the process whose id is in a test database name still runs.
+/// Checks whether the process whose id is in a test database name still runs.
 ///
 /// Without `/proc` (outside Linux) every owner counts as running, so nothing is dropped.
 fn owner_is_running(name: &str) -> bool {

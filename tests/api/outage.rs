@@ -1,4 +1,4 @@
-//! While the database is unreachable the server answers 503 quickly, and once the
+//! While the database is unreachable the server responds with 503 quickly, and once the
 //! database is back the same server process serves again without losing acknowledged work.
 
 use std::net::SocketAddr;
@@ -25,7 +25,7 @@ fn follow_up_ids() -> Vec<String> {
     (0..FOLLOW_UPS).map(|i| format!("outage-{i}")).collect()
 }
 
-/// A client of one server that remembers which requests were acknowledged.
+/// An HTTP client of one server.
 #[derive(Clone)]
 struct Client {
     http: reqwest::Client,
@@ -124,14 +124,14 @@ fn updated_count(body: &Value) -> usize {
     results.iter().filter(|r| r["outcome"] == "UPDATED").count()
 }
 
-/// The address of the PostgreSQL server that a database URL names.
+/// Resolves the address of the PostgreSQL server that a database URL names.
 async fn server_address(database_url: &str) -> SocketAddr {
     let url = url::Url::parse(database_url).unwrap();
     let host = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap_or(5432));
     tokio::net::lookup_host(host).await.unwrap().next().unwrap()
 }
 
-/// The same database URL with the server address replaced by `address`.
+/// Returns the database URL with the server address replaced by `address`.
 fn url_via(database_url: &str, address: SocketAddr) -> String {
     let mut url = url::Url::parse(database_url).unwrap();
     url.set_host(Some(&address.ip().to_string())).unwrap();
@@ -163,9 +163,9 @@ async fn wait_until_ready(client: &Client) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn database_outage_answers_503_then_recovers() {
+async fn outage_returns_503_then_recovers() {
     if backend() != Backend::Postgres {
-        eprintln!("database_outage_answers_503_then_recovers runs only with FOLLOWUPS_TEST_BACKEND=postgres");
+        eprintln!("outage_returns_503_then_recovers runs only with FOLLOWUPS_TEST_BACKEND=postgres");
         return;
     }
     let app = TestApp::spawn().await;

@@ -25,7 +25,7 @@ fn follow_up_ids() -> Vec<String> {
     (0..FOLLOW_UPS).map(|i| format!("replica-{i}")).collect()
 }
 
-/// A random batch of 2 to 20 shared follow-ups with a random action.
+/// Builds a random batch of 2 to 20 shared follow-ups with a random action.
 fn random_request(rng: &mut StdRng, ids: &[String]) -> Value {
     let count = rng.gen_range(2..=20);
     let chosen: Vec<&str> = ids.choose_multiple(rng, count).map(String::as_str).collect();

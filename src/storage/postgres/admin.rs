@@ -153,6 +153,7 @@ async fn insert_follow_up(
         Some(uuid) => Some(find_task_type(tx, dealer_id, uuid).await?),
         None => None,
     };
+
     let state = &follow_up.state;
     let assignee = state.assignee.as_ref();
     let completion = state.completion.as_ref();
