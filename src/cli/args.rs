@@ -10,7 +10,8 @@ use crate::storage::SqliteSynchronous;
 #[derive(Debug, Parser)]
 #[command(name = "followups", version, about = "Follow-up service for car dealerships")]
 pub struct Cli {
-    /// Database URL: sqlite:PATH for the embedded database (created when missing).
+    /// Database URL: sqlite:PATH for the embedded database (created when missing), or
+    /// postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE for PostgreSQL.
     #[arg(
         long,
         global = true,
@@ -78,14 +79,26 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_ids_per_request: u32,
 
-    /// Maximum database connections in the read pool (SQLite always writes through one).
+    /// Maximum database connections: the read pool on SQLite (which always writes through
+    /// one more), the whole pool on PostgreSQL.
     #[arg(long, env = "FOLLOWUPS_DB_MAX_CONNECTIONS", default_value_t = 8,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub db_max_connections: u32,
 
     /// Seconds a request waits for a free database connection before it fails with 503.
-    #[arg(long, env = "FOLLOWUPS_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5)]
+    #[arg(long, env = "FOLLOWUPS_DB_ACQUIRE_TIMEOUT_SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
     pub db_acquire_timeout_secs: u64,
+
+    /// Seconds that opening the database at startup may take before the server exits.
+    #[arg(long, env = "FOLLOWUPS_DB_CONNECT_TIMEOUT_SECS", default_value_t = 5,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub db_connect_timeout_secs: u64,
+
+    /// Seconds one PostgreSQL statement may run before it is cancelled (ignored on SQLite).
+    #[arg(long, env = "FOLLOWUPS_DB_STATEMENT_TIMEOUT_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub db_statement_timeout_secs: u64,
 
     /// SQLite synchronous level: normal survives process crashes, full also power loss.
     #[arg(long, env = "FOLLOWUPS_SQLITE_SYNCHRONOUS", value_enum, default_value_t = SqliteSynchronous::Normal)]

@@ -20,6 +20,8 @@ pub fn store_options(args: &ServeArgs) -> StoreOptions {
     StoreOptions {
         max_connections: args.db_max_connections,
         acquire_timeout: Duration::from_secs(args.db_acquire_timeout_secs),
+        connect_timeout: Duration::from_secs(args.db_connect_timeout_secs),
+        statement_timeout: Duration::from_secs(args.db_statement_timeout_secs),
         sqlite_synchronous: args.sqlite_synchronous,
         ..StoreOptions::default()
     }

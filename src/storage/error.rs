@@ -33,6 +33,21 @@ impl StoreError {
     }
 }
 
+/// Maps a unique-constraint violation to [`StoreError::AlreadyExists`] for a `kind` with
+/// this `id`, and any other error as [`From<sqlx::Error>`] does.
+pub(super) fn on_conflict<'a>(
+    kind: &'static str,
+    id: &'a str,
+) -> impl FnOnce(sqlx::Error) -> StoreError + 'a {
+    move |error| match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::AlreadyExists {
+            kind,
+            id: id.to_owned(),
+        },
+        _ => StoreError::from(error),
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         if is_unavailable(&error) {

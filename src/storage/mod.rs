@@ -6,6 +6,7 @@
 mod change_set;
 mod error;
 pub mod model;
+pub mod postgres;
 mod rows;
 pub mod sqlite;
 
@@ -72,14 +73,18 @@ pub trait Store: Send + Sync + 'static {
 
 /// Opens the store named by a database URL and applies pending migrations.
 ///
-/// `sqlite:` URLs select the embedded backend.
+/// `sqlite:` URLs select the embedded backend, `postgres:` and `postgresql:` URLs PostgreSQL.
 pub async fn open(url: &str, options: &StoreOptions) -> Result<Arc<dyn Store>, StoreError> {
     if url.starts_with("sqlite:") {
         let store = sqlite::SqliteStore::open(url, options).await?;
         return Ok(Arc::new(store));
     }
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let store = postgres::PgStore::open(url, options).await?;
+        return Ok(Arc::new(store));
+    }
     Err(StoreError::InvalidUrl(format!(
-        "unsupported database URL scheme in {:?}; use sqlite:PATH",
+        "unsupported database URL scheme in {:?}; use sqlite:PATH or postgres://HOST/DATABASE",
         redact_url(url)
     )))
 }

@@ -11,10 +11,13 @@ use crate::domain::{BatchPlan, FollowUpState, FollowUpStatus, OpaqueId, PersonRe
 pub struct StoreOptions {
     /// Maximum connections in the pool used for reads (and, on PostgreSQL, writes).
     pub max_connections: u32,
-    /// How long a request waits for a free connection before failing.
+    /// How long a request waits for a free connection, including opening a new one,
+    /// before failing.
     pub acquire_timeout: Duration,
-    /// How long opening a connection may take.
+    /// How long opening the database at startup may take.
     pub connect_timeout: Duration,
+    /// How long one PostgreSQL statement may run before the server cancels it.
+    pub statement_timeout: Duration,
     /// SQLite's `synchronous` level for the database file.
     pub sqlite_synchronous: SqliteSynchronous,
     /// How long SQLite waits for a lock held by another process.
@@ -27,6 +30,7 @@ impl Default for StoreOptions {
             max_connections: 8,
             acquire_timeout: Duration::from_secs(5),
             connect_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(30),
             sqlite_synchronous: SqliteSynchronous::Normal,
             sqlite_busy_timeout: Duration::from_secs(5),
         }

@@ -197,14 +197,8 @@ async fn changed_password_takes_effect_without_restart() {
     let (status, _) = app.update(FIXTURE.dept_a1, &body(&["f1"], "UNASSIGN")).await;
     assert_eq!(status, StatusCode::OK);
 
-    let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
     let hash = followups::auth::password::hash_password("a-new-password");
-    sqlx::query("UPDATE subscribers SET password_hash = ?1 WHERE username = ?2")
-        .bind(hash)
-        .bind(USERNAME)
-        .execute(&pool)
-        .await
-        .unwrap();
+    app.database.set_password_hash(USERNAME, &hash).await;
 
     wait_for_status(&app, StatusCode::UNAUTHORIZED).await;
 }

@@ -15,7 +15,8 @@ use followups::storage::{
 };
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use tempfile::TempDir;
+
+use crate::database::TestDatabase;
 
 pub const USERNAME: &str = "integrator";
 pub const PASSWORD: &str = "integrator-password";
@@ -72,7 +73,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub database_url: String,
     pub auth: Arc<followups::auth::Authenticator>,
-    _dir: TempDir,
+    /// Dropped last, after the fields that use it.
+    pub database: TestDatabase,
 }
 
 pub fn id(value: &str) -> OpaqueId {
@@ -100,8 +102,8 @@ impl TestApp {
     }
 
     pub async fn spawn_with(config: TestConfig) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let database_url = format!("sqlite:{}", dir.path().join("followups.db").display());
+        let database = TestDatabase::create().await;
+        let database_url = database.url.clone();
         let store = storage::open(&database_url, &StoreOptions::default())
             .await
             .unwrap();
@@ -126,7 +128,7 @@ impl TestApp {
             store,
             database_url,
             auth,
-            _dir: dir,
+            database,
         }
     }
 
@@ -202,6 +204,26 @@ impl TestApp {
             .insert_follow_ups(&id(department), follow_ups)
             .await
             .unwrap();
+    }
+
+    /// Asserts that each follow-up's state is the one its last history event left, and
+    /// returns the number of history events of all of them.
+    pub async fn assert_states_match_history(&self, department: &str, ids: &[String]) -> usize {
+        let mut events = 0;
+        for id in ids {
+            let state = self.follow_up(department, id).await.state;
+            let history = self.history(department, id).await;
+            events += history.len();
+            let Some(last) = history.last() else {
+                assert_eq!(state.version, 1, "{id} has no history but a new version");
+                continue;
+            };
+            assert_eq!(state.version, last.version_after, "{id}");
+            assert_eq!(state.status, last.status_after, "{id}");
+            assert_eq!(state.assignee, last.assignee_after, "{id}");
+            assert_eq!(state.archived, last.archived_after, "{id}");
+        }
+        events
     }
 
     /// Captures follow-ups and their history, to show that a request changed nothing.

@@ -1,48 +1,20 @@
 //! Killing the server process mid-load never leaves a batch partly applied, and every
 //! acknowledged batch survives.
 
-use std::collections::{HashMap, HashSet};
-use std::process::Stdio;
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
 use crate::common::*;
+use crate::process::start_server;
 
 const BATCH: usize = 10;
 const ROUNDS: usize = 3;
 const CLIENTS: u64 = 4;
-
-/// Starts `followups serve` on an ephemeral port and returns it with its base URL.
-async fn start_server(database_url: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_followups"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
-        .env("FOLLOWUPS_DATABASE_URL", database_url)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = loop {
-        let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
-            .await
-            .expect("server did not start within 10 s")
-            .unwrap()
-            .expect("server exited before listening");
-        let log: serde_json::Value = serde_json::from_str(&line).unwrap();
-        if log["fields"]["message"] == "listening" {
-            break log["fields"]["address"].as_str().unwrap().to_owned();
-        }
-    };
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, format!("http://{address}"))
-}
 
 /// Sends batches until the server stops answering; returns the acknowledged request ids.
 async fn run_client(base_url: String, round: usize, client: u64, acknowledged: Arc<Mutex<HashSet<String>>>) {
@@ -83,7 +55,7 @@ async fn kill_during_load_keeps_batches_whole() {
     let acknowledged = Arc::new(Mutex::new(HashSet::new()));
 
     for round in 0..ROUNDS {
-        let (mut child, base_url) = start_server(&app.database_url).await;
+        let (mut child, base_url) = start_server(&app.database_url, &[]).await;
         let clients: Vec<_> = (0..CLIENTS)
             .map(|c| tokio::spawn(run_client(base_url.clone(), round, c, acknowledged.clone())))
             .collect();
@@ -95,13 +67,7 @@ async fn kill_during_load_keeps_batches_whole() {
         }
     }
 
-    let pool = sqlx::SqlitePool::connect(&app.database_url).await.unwrap();
-    let groups: Vec<(String, i64)> =
-        sqlx::query_as("SELECT request_id, COUNT(*) FROM follow_up_events GROUP BY request_id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    let counts: HashMap<String, i64> = groups.into_iter().collect();
+    let counts = app.database.events_per_request().await;
     for (request_id, count) in &counts {
         assert_eq!(*count, BATCH as i64, "request {request_id} was applied partly");
     }

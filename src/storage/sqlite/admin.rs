@@ -5,18 +5,8 @@ use sqlx::SqlitePool;
 
 use crate::domain::OpaqueId;
 use crate::storage::change_set::format_timestamp;
+use crate::storage::error::on_conflict;
 use crate::storage::{GrantScope, NewDealer, NewDepartment, NewFollowUp, NewTaskType, NewUser, StoreError};
-
-/// Maps a unique-constraint violation to [`StoreError::AlreadyExists`].
-fn on_conflict<'a>(kind: &'static str, id: &'a str) -> impl FnOnce(sqlx::Error) -> StoreError + 'a {
-    move |error| match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::AlreadyExists {
-            kind,
-            id: id.to_owned(),
-        },
-        _ => StoreError::from(error),
-    }
-}
 
 fn now() -> String {
     format_timestamp(Utc::now())

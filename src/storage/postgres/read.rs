@@ -1,0 +1,106 @@
+//! Reads on the PostgreSQL pool.
+
+use sqlx::PgPool;
+
+use crate::domain::OpaqueId;
+use crate::storage::rows::{EventRow, FollowUpRow};
+use crate::storage::{Department, FollowUp, Grants, HistoryEvent, StoreError, SubscriberRecord};
+
+pub async fn auth_generation(pool: &PgPool) -> Result<i64, StoreError> {
+    let generation = sqlx::query_scalar("SELECT generation FROM auth_generation WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    Ok(generation)
+}
+
+pub async fn find_subscriber(pool: &PgPool, username: &str) -> Result<Option<SubscriberRecord>, StoreError> {
+    let row: Option<(i64, String, String, bool)> =
+        sqlx::query_as("SELECT id, username, password_hash, active FROM subscribers WHERE username = $1")
+            .bind(username)
+            .fetch_optional(pool)
+            .await?;
+    let Some((id, username, password_hash, active)) = row else {
+        return Ok(None);
+    };
+    let grants: Vec<(Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT dealer_id, department_id FROM grants WHERE subscriber_id = $1")
+            .bind(id)
+            .fetch_all(pool)
+            .await?;
+    let grants = Grants {
+        dealer_ids: grants.iter().filter_map(|(dealer, _)| *dealer).collect(),
+        department_ids: grants.iter().filter_map(|(_, department)| *department).collect(),
+    };
+    Ok(Some(SubscriberRecord {
+        id,
+        username,
+        password_hash,
+        active,
+        grants,
+    }))
+}
+
+pub async fn find_department(pool: &PgPool, uuid: &OpaqueId) -> Result<Option<Department>, StoreError> {
+    let row: Option<(i64, i64, String)> = sqlx::query_as(
+        "SELECT d.id, d.dealer_id, r.uuid FROM departments d
+         JOIN dealers r ON r.id = d.dealer_id WHERE d.uuid = $1",
+    )
+    .bind(uuid.as_str())
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id, dealer_id, dealer_uuid)| Department {
+        id,
+        uuid: uuid.clone(),
+        dealer_id,
+        dealer_uuid: OpaqueId::from_trusted(dealer_uuid),
+    }))
+}
+
+pub async fn dealer_exists(pool: &PgPool, uuid: &OpaqueId) -> Result<bool, StoreError> {
+    let found = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM dealers WHERE uuid = $1)")
+        .bind(uuid.as_str())
+        .fetch_one(pool)
+        .await?;
+    Ok(found)
+}
+
+pub async fn find_follow_up(
+    pool: &PgPool,
+    department: &OpaqueId,
+    follow_up: &OpaqueId,
+) -> Result<Option<FollowUp>, StoreError> {
+    let row: Option<FollowUpRow> = sqlx::query_as(
+        "SELECT f.*, r.uuid AS dealer_uuid, d.uuid AS department_uuid, t.uuid AS task_type_uuid
+         FROM follow_ups f
+         JOIN departments d ON d.id = f.department_id
+         JOIN dealers r ON r.id = f.dealer_id
+         LEFT JOIN task_types t ON t.id = f.task_type_id
+         WHERE d.uuid = $1 AND f.dealer_id = d.dealer_id AND f.uuid = $2",
+    )
+    .bind(department.as_str())
+    .bind(follow_up.as_str())
+    .fetch_optional(pool)
+    .await?;
+    row.map(FollowUpRow::into_follow_up).transpose()
+}
+
+pub async fn follow_up_history(
+    pool: &PgPool,
+    department: &OpaqueId,
+    follow_up: &OpaqueId,
+) -> Result<Vec<HistoryEvent>, StoreError> {
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT e.*, s.username
+         FROM follow_up_events e
+         JOIN follow_ups f ON f.id = e.follow_up_id
+         JOIN departments d ON d.id = f.department_id
+         JOIN subscribers s ON s.id = e.subscriber_id
+         WHERE d.uuid = $1 AND f.dealer_id = d.dealer_id AND f.uuid = $2
+         ORDER BY e.id",
+    )
+    .bind(department.as_str())
+    .bind(follow_up.as_str())
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(EventRow::into_event).collect()
+}
