@@ -40,7 +40,7 @@ impl PgStore {
             .connect_lazy_with(connect_options(url, options)?);
         let first = tokio::time::timeout(options.connect_timeout, pool.acquire())
             .await
-            .map_err(|_| StoreError::Unavailable(sqlx::Error::PoolTimedOut))??;
+            .map_err(|_| StoreError::Unavailable(Box::new(sqlx::Error::PoolTimedOut)))??;
         drop(first);
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
