@@ -1,9 +1,12 @@
 //! The axum HTTP layer: routes, envelope, authentication and request ids.
 
+mod access;
 mod authentication;
 mod envelope;
 mod error;
 mod fallback;
+mod fetch;
+mod follow_up_json;
 mod health;
 mod rejection;
 mod request_id;
@@ -12,7 +15,7 @@ mod update;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{middleware, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -20,6 +23,7 @@ pub use error::ApiError;
 pub use request_id::{RequestId, REQUEST_ID_HEADER};
 
 use crate::auth::Authenticator;
+use crate::domain::Clock;
 use crate::storage::Store;
 
 /// Largest accepted request body: 1 MiB.
@@ -46,6 +50,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub auth: Arc<Authenticator>,
     pub limits: Limits,
+    /// The current time for date rules such as overdue; tests replace it.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// Builds the router with every route and middleware.
@@ -55,6 +61,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/leads/followup/department/{departmentUUID}/user/{userUUID}/list",
             update,
+        )
+        .route(
+            "/leads/followup/dealer/{dealerUUID}/list",
+            post(fetch::fetch_follow_ups),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -9,6 +9,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::access::parse_path_id;
 use super::authentication::Authenticated;
 use super::envelope::Envelope;
 use super::error::ApiError;
@@ -117,13 +118,6 @@ pub async fn update_follow_ups(
 /// Answers a method other than PUT on the update path.
 pub async fn update_method_not_allowed(method: Method, uri: Uri) -> UpdateError {
     method_not_allowed_error(&method, &uri).into()
-}
-
-fn parse_path_id(name: &str, value: &str) -> Result<OpaqueId, ApiError> {
-    OpaqueId::parse(value).map_err(|e| {
-        ApiError::bad_request(format!("path parameter {name} {e} (received {value:?})"))
-            .with_metadata("field", name)
-    })
 }
 
 /// Resolves the department and checks the subscriber's grants on it.

@@ -68,6 +68,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether a dealer with this id exists.
     async fn dealer_exists(&self, uuid: &OpaqueId) -> Result<bool, StoreError>;
+
+    /// Looks up a dealer with its time zone and the ids of its departments.
+    async fn find_dealer(&self, uuid: &OpaqueId) -> Result<Option<Dealer>, StoreError>;
+
+    /// Reads one page of a dealer's follow-ups in `(due_date, uuid)` order.
+    async fn fetch_follow_ups(&self, query: &FollowUpQuery) -> Result<FollowUpPage, StoreError>;
 }
 
 /// Opens the store named by a database URL and applies pending migrations.

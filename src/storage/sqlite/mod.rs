@@ -7,6 +7,7 @@
 //! writes never fails to upgrade its lock.
 
 mod admin;
+mod fetch;
 mod read;
 mod update;
 
@@ -16,8 +17,9 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 use super::{
-    Department, FollowUp, GrantScope, HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType,
-    NewUser, SqliteSynchronous, Store, StoreError, StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
+    Dealer, Department, FollowUp, FollowUpPage, FollowUpQuery, GrantScope, HistoryEvent, NewDealer,
+    NewDepartment, NewFollowUp, NewTaskType, NewUser, SqliteSynchronous, Store, StoreError, StoreOptions,
+    SubscriberRecord, UpdateBatch, UpdateResult,
 };
 use crate::domain::OpaqueId;
 
@@ -143,5 +145,13 @@ impl Store for SqliteStore {
 
     async fn dealer_exists(&self, uuid: &OpaqueId) -> Result<bool, StoreError> {
         read::dealer_exists(&self.readers, uuid).await
+    }
+
+    async fn find_dealer(&self, uuid: &OpaqueId) -> Result<Option<Dealer>, StoreError> {
+        fetch::find_dealer(&self.readers, uuid).await
+    }
+
+    async fn fetch_follow_ups(&self, query: &FollowUpQuery) -> Result<FollowUpPage, StoreError> {
+        fetch::fetch_follow_ups(&self.readers, query).await
     }
 }
