@@ -4,6 +4,7 @@ pub mod clock;
 pub mod fetch;
 pub mod filter;
 pub mod follow_up;
+pub mod history;
 pub mod id;
 pub mod overdue;
 pub mod page;

@@ -6,7 +6,7 @@ use super::error::ApiError;
 use super::AppState;
 use crate::auth::Subscriber;
 use crate::domain::OpaqueId;
-use crate::storage::{Dealer, DepartmentScope};
+use crate::storage::{Dealer, Department, DepartmentScope};
 
 /// A dealer and the part of it that the subscriber may read.
 #[derive(Debug, Clone)]
@@ -22,6 +22,31 @@ pub fn parse_path_id(name: &str, value: &str) -> Result<OpaqueId, ApiError> {
         ApiError::bad_request(format!("path parameter {name} {e} (received {value:?})"))
             .with_metadata("field", name)
     })
+}
+
+/// Resolves the department and checks the subscriber's grants on it.
+///
+/// A department that does not exist is answered exactly like one of another dealer, so
+/// that the answer does not reveal which ids exist.
+pub async fn authorize_department(
+    state: &AppState,
+    subscriber: &Subscriber,
+    department: &OpaqueId,
+) -> Result<Department, ApiError> {
+    let found = state.store.find_department(department).await?;
+    match found {
+        Some(found) if subscriber.grants.covers(&found) => Ok(found),
+        _ => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "NOT_AUTHORIZED_REQUEST",
+            format!(
+                "service subscriber {:?} has no grant on department {department}; ask the \
+                 administrator to grant it the department or its dealer",
+                subscriber.username
+            ),
+        )
+        .with_metadata("departmentUUID", department.as_str())),
+    }
 }
 
 /// Resolves a dealer and the subscriber's access to it.

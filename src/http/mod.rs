@@ -8,6 +8,7 @@ mod fallback;
 mod fetch;
 mod follow_up_json;
 mod health;
+mod history;
 mod rejection;
 mod request_id;
 mod update;
@@ -65,6 +66,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/leads/followup/dealer/{dealerUUID}/list",
             post(fetch::fetch_follow_ups),
+        )
+        .route(
+            "/leads/followup/department/{departmentUUID}/followup/{followUpUUID}/history",
+            get(history::follow_up_history),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

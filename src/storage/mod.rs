@@ -50,6 +50,17 @@ pub trait Store: Send + Sync + 'static {
         follow_up: &OpaqueId,
     ) -> Result<Vec<HistoryEvent>, StoreError>;
 
+    /// Reads up to `limit` events of one follow-up of a department, newest first, starting
+    /// below the event id `before` when given. Returns `None` when the department has no
+    /// such follow-up.
+    async fn follow_up_history_page(
+        &self,
+        department: &OpaqueId,
+        follow_up: &OpaqueId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Option<Vec<HistoryEvent>>, StoreError>;
+
     async fn create_dealer(&self, dealer: NewDealer) -> Result<(), StoreError>;
     async fn create_department(&self, department: NewDepartment) -> Result<(), StoreError>;
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError>;

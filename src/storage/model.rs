@@ -123,6 +123,8 @@ pub struct FollowUp {
 /// One recorded change of a follow-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEvent {
+    /// Row id; later events have larger ids.
+    pub id: i64,
     /// The action type, such as `ASSIGN`.
     pub action: String,
     pub status_before: FollowUpStatus,

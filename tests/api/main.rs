@@ -8,4 +8,5 @@ mod concurrency;
 mod crash;
 mod fetch;
 mod fetch_paging;
+mod history;
 mod samples;

@@ -111,6 +111,16 @@ impl Store for SqliteStore {
         read::follow_up_history(&self.readers, department, follow_up).await
     }
 
+    async fn follow_up_history_page(
+        &self,
+        department: &OpaqueId,
+        follow_up: &OpaqueId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Option<Vec<HistoryEvent>>, StoreError> {
+        read::follow_up_history_page(&self.readers, department, follow_up, before, limit).await
+    }
+
     async fn create_dealer(&self, dealer: NewDealer) -> Result<(), StoreError> {
         admin::create_dealer(&self.writer, dealer).await
     }
