@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::password::hash_password;
 use crate::domain::{Completion, FollowUpState, FollowUpStatus, OpaqueId, PersonName, PersonRef};
-use crate::storage::{GrantScope, NewDealer, NewDepartment, NewFollowUp, NewUser, Store, StoreError};
+use crate::storage::{
+    GrantScope, NewDealer, NewDepartment, NewFollowUp, NewTaskType, NewUser, Store, StoreError,
+};
 
 /// Username of the demo service subscriber.
 pub const DEMO_USERNAME: &str = "demo";
@@ -35,6 +37,8 @@ pub struct DemoDealer {
     pub name: String,
     #[serde(skip)]
     pub time_zone: &'static str,
+    #[serde(rename = "taskTypeUuids")]
+    pub task_type_uuids: Vec<String>,
     pub departments: Vec<DemoDepartment>,
 }
 
@@ -68,6 +72,13 @@ const STAFF: [(&str, &str); 6] = [
     ("Luc", "Tremblay"),
 ];
 
+/// Task types of every demo dealer, as (name, description).
+const TASK_TYPES: [(&str, &str); 3] = [
+    ("Declined service", "The customer declined recommended work"),
+    ("No show", "The customer missed an appointment"),
+    ("Satisfaction check", "Ask how the last visit went"),
+];
+
 const TITLES: [&str; 5] = [
     "Call about declined brake work",
     "Follow up on tire quote",
@@ -90,6 +101,9 @@ pub fn demo_data() -> DemoData {
             uuid: demo_id(&format!("dealer/{d}")),
             name: name.to_string(),
             time_zone,
+            task_type_uuids: (0..TASK_TYPES.len())
+                .map(|t| demo_id(&format!("dealer/{d}/task-type/{t}")))
+                .collect(),
             departments: departments
                 .iter()
                 .enumerate()
@@ -157,6 +171,16 @@ async fn seed_dealer(store: &dyn Store, dealer: &DemoDealer, now: DateTime<Utc>)
             time_zone: dealer.time_zone.into(),
         })
         .await?;
+    for (uuid, (name, description)) in dealer.task_type_uuids.iter().zip(TASK_TYPES) {
+        store
+            .create_task_type(NewTaskType {
+                uuid: OpaqueId::from_trusted(uuid.clone()),
+                dealer_uuid: dealer_uuid.clone(),
+                name: name.into(),
+                description: description.into(),
+            })
+            .await?;
+    }
     for department in &dealer.departments {
         let department_uuid = OpaqueId::from_trusted(department.uuid.clone());
         store
@@ -176,13 +200,18 @@ async fn seed_dealer(store: &dyn Store, dealer: &DemoDealer, now: DateTime<Utc>)
                 })
                 .await?;
         }
-        let follow_ups = demo_follow_ups(department, now);
+        let follow_ups = demo_follow_ups(department, &dealer.task_type_uuids, now);
         store.insert_follow_ups(&department_uuid, follow_ups).await?;
     }
     Ok(())
 }
 
-fn demo_follow_ups(department: &DemoDepartment, now: DateTime<Utc>) -> Vec<NewFollowUp> {
+/// Builds a department's follow-ups, spread over the dealer's task types.
+fn demo_follow_ups(
+    department: &DemoDepartment,
+    task_types: &[String],
+    now: DateTime<Utc>,
+) -> Vec<NewFollowUp> {
     let today = now.date_naive();
     department
         .follow_up_uuids
@@ -191,7 +220,7 @@ fn demo_follow_ups(department: &DemoDepartment, now: DateTime<Utc>) -> Vec<NewFo
         .map(|(i, uuid)| NewFollowUp {
             uuid: OpaqueId::from_trusted(uuid.clone()),
             customer_uuid: Some(demo_id(&format!("customer/{}", i % 25))),
-            task_type_uuid: None,
+            task_type_uuid: Some(OpaqueId::from_trusted(task_types[i % task_types.len()].clone())),
             title: TITLES[i % TITLES.len()].into(),
             notes: String::new(),
             due_date: due_date(today, i),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::auth::{Authenticator, AuthenticatorOptions};
+use crate::domain::SystemClock;
 use crate::http::{router, AppState, Limits};
 use crate::storage::{Store, StoreError};
 
@@ -17,7 +18,7 @@ pub async fn build_state(
 ) -> Result<AppState, StoreError> {
     let auth = Authenticator::new(store.clone(), auth_options).await?;
     auth.spawn_refresh(auth_options.refresh_interval);
-    Ok(AppState::new(store, auth, limits))
+    Ok(AppState::new(store, auth, limits, Arc::new(SystemClock)))
 }
 
 /// Serves requests on `listener` until `shutdown` completes, then lets in-flight requests

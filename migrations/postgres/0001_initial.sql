@@ -130,6 +130,8 @@ CREATE TABLE follow_ups (
 -- Fetch order is (due_date, uuid); these serve a department's or a dealer's pages.
 CREATE INDEX follow_ups_department_due ON follow_ups (department_id, archived, due_date, uuid);
 CREATE INDEX follow_ups_dealer_due ON follow_ups (dealer_id, archived, due_date, uuid);
+CREATE INDEX follow_ups_department_due_all ON follow_ups (department_id, due_date, uuid);
+CREATE INDEX follow_ups_dealer_due_all ON follow_ups (dealer_id, due_date, uuid);
 
 CREATE TABLE follow_up_events (
     id                    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -126,9 +126,13 @@ CREATE TABLE follow_ups (
     version            INTEGER NOT NULL DEFAULT 1,
     UNIQUE (dealer_id, uuid)
 );
--- Fetch order is (due_date, uuid); these serve a department's or a dealer's pages.
+-- Fetch order is (due_date, uuid); these serve a department's or a dealer's pages. The
+-- first two serve the default fetch without archived follow-ups, the last two a fetch with
+-- includeArchived, which would otherwise have to sort all of a dealer's follow-ups.
 CREATE INDEX follow_ups_department_due ON follow_ups (department_id, archived, due_date, uuid);
 CREATE INDEX follow_ups_dealer_due ON follow_ups (dealer_id, archived, due_date, uuid);
+CREATE INDEX follow_ups_department_due_all ON follow_ups (department_id, due_date, uuid);
+CREATE INDEX follow_ups_dealer_due_all ON follow_ups (dealer_id, due_date, uuid);
 
 CREATE TABLE follow_up_events (
     id                    INTEGER PRIMARY KEY,

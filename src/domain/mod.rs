@@ -1,12 +1,21 @@
 //! Domain rules as plain code: identifiers, request validation and outcome planning.
 
+pub mod clock;
+pub mod fetch;
+pub mod filter;
 pub mod follow_up;
+pub mod history;
 pub mod id;
+pub mod overdue;
+pub mod page;
 pub mod person;
 pub mod plan;
 pub mod update;
 pub mod warning;
 
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use fetch::{FetchCommand, FetchFollowUpsInput, PageStart, SortKey};
+pub use filter::FollowUpFilter;
 pub use follow_up::{Completion, FollowUpState, FollowUpStatus};
 pub use id::OpaqueId;
 pub use person::{PersonName, PersonRef};

@@ -93,7 +93,7 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    fn new(field: impl Into<String>, value: Option<&str>, problem: impl Into<String>) -> Self {
+    pub(crate) fn new(field: impl Into<String>, value: Option<&str>, problem: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             value: value.map(shorten),

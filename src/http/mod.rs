@@ -1,10 +1,14 @@
 //! The axum HTTP layer: routes, envelope, authentication and request ids.
 
+mod access;
 mod authentication;
 mod envelope;
 mod error;
 mod fallback;
+mod fetch;
+mod follow_up_json;
 mod health;
+mod history;
 mod rejection;
 mod request_id;
 mod update;
@@ -12,7 +16,7 @@ mod update;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{middleware, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -20,7 +24,7 @@ pub use error::ApiError;
 pub use request_id::{RequestId, REQUEST_ID_HEADER};
 
 use crate::auth::Authenticator;
-use crate::domain::OpaqueId;
+use crate::domain::{Clock, OpaqueId};
 use crate::storage::{Department, Store, StoreError};
 
 /// Largest accepted request body: 1 MiB.
@@ -50,16 +54,24 @@ pub struct AppState {
     /// Departments by uuid. A department never moves to another dealer and is never
     /// deleted, so entries cannot go stale; the cache only saves a query per request.
     pub departments: moka::sync::Cache<OpaqueId, Department>,
+    /// The current time for date rules such as overdue; tests replace it.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, auth: Arc<Authenticator>, limits: Limits) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        auth: Arc<Authenticator>,
+        limits: Limits,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         let departments = moka::sync::Cache::new(10_000);
         Self {
             store,
             auth,
             limits,
             departments,
+            clock,
         }
     }
 
@@ -83,6 +95,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/leads/followup/department/{departmentUUID}/user/{userUUID}/list",
             update,
+        )
+        .route(
+            "/leads/followup/dealer/{dealerUUID}/list",
+            post(fetch::fetch_follow_ups),
+        )
+        .route(
+            "/leads/followup/department/{departmentUUID}/followup/{followUpUUID}/history",
+            get(history::follow_up_history),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

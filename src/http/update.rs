@@ -9,17 +9,17 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::access::{authorize_department, parse_path_id};
 use super::authentication::Authenticated;
 use super::envelope::Envelope;
 use super::error::ApiError;
 use super::fallback::method_not_allowed_error;
 use super::request_id::RequestId;
 use super::{rejection, AppState};
-use crate::auth::Subscriber;
 use crate::domain::plan::join_ids;
 use crate::domain::update::validate_update;
 use crate::domain::{BatchPlan, OpaqueId, Outcome, UpdateFollowUpsInput};
-use crate::storage::{Department, UpdateBatch, UpdateResult};
+use crate::storage::{UpdateBatch, UpdateResult};
 
 #[derive(Debug, Deserialize)]
 pub struct UpdatePath {
@@ -87,7 +87,7 @@ pub async fn update_follow_ups(
     let Path(path) = path.map_err(rejection::from_path)?;
     let department_uuid = parse_path_id("departmentUUID", &path.department)?;
     let path_user = parse_path_id("userUUID", &path.user)?;
-    let department = authorize(&state, &subscriber, &department_uuid).await?;
+    let department = authorize_department(&state, &subscriber, &department_uuid).await?;
     let Query(query) = query.map_err(rejection::from_query)?;
     let all_or_none = parse_all_or_none(query.all_or_none.as_deref())?;
     let Json(input) = body.map_err(rejection::from_json)?;
@@ -117,38 +117,6 @@ pub async fn update_follow_ups(
 /// Answers a method other than PUT on the update path.
 pub async fn update_method_not_allowed(method: Method, uri: Uri) -> UpdateError {
     method_not_allowed_error(&method, &uri).into()
-}
-
-fn parse_path_id(name: &str, value: &str) -> Result<OpaqueId, ApiError> {
-    OpaqueId::parse(value).map_err(|e| {
-        ApiError::bad_request(format!("path parameter {name} {e} (received {value:?})"))
-            .with_metadata("field", name)
-    })
-}
-
-/// Resolves the department and checks the subscriber's grants on it.
-///
-/// A department that does not exist is answered exactly like one of another dealer, so
-/// that the answer does not reveal which ids exist.
-async fn authorize(
-    state: &AppState,
-    subscriber: &Subscriber,
-    department: &OpaqueId,
-) -> Result<Department, ApiError> {
-    let found = state.find_department(department).await?;
-    match found {
-        Some(found) if subscriber.grants.covers(&found) => Ok(found),
-        _ => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "NOT_AUTHORIZED_REQUEST",
-            format!(
-                "service subscriber {:?} has no grant on department {department}; ask the \
-                 administrator to grant it the department or its dealer",
-                subscriber.username
-            ),
-        )
-        .with_metadata("departmentUUID", department.as_str())),
-    }
 }
 
 fn parse_all_or_none(value: Option<&str>) -> Result<bool, ApiError> {

@@ -51,6 +51,17 @@ pub trait Store: Send + Sync + 'static {
         follow_up: &OpaqueId,
     ) -> Result<Vec<HistoryEvent>, StoreError>;
 
+    /// Reads up to `limit` events of one follow-up of a department, newest first, starting
+    /// below the event id `before` when given. Returns `None` when the department has no
+    /// such follow-up.
+    async fn follow_up_history_page(
+        &self,
+        department: &OpaqueId,
+        follow_up: &OpaqueId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Option<Vec<HistoryEvent>>, StoreError>;
+
     async fn create_dealer(&self, dealer: NewDealer) -> Result<(), StoreError>;
     async fn create_department(&self, department: NewDepartment) -> Result<(), StoreError>;
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError>;
@@ -69,6 +80,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether a dealer with this id exists.
     async fn dealer_exists(&self, uuid: &OpaqueId) -> Result<bool, StoreError>;
+
+    /// Looks up a dealer with its time zone and the ids of its departments.
+    async fn find_dealer(&self, uuid: &OpaqueId) -> Result<Option<Dealer>, StoreError>;
+
+    /// Reads one page of a dealer's follow-ups in `(due_date, uuid)` order.
+    async fn fetch_follow_ups(&self, query: &FollowUpQuery) -> Result<FollowUpPage, StoreError>;
 }
 
 /// Opens the store named by a database URL and applies pending migrations.

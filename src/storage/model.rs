@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::{BatchPlan, FollowUpState, FollowUpStatus, OpaqueId, PersonRef, UpdateCommand};
+use crate::domain::{
+    BatchPlan, FollowUpFilter, FollowUpState, FollowUpStatus, OpaqueId, PageStart, PersonRef, UpdateCommand,
+};
 
 /// Connection settings shared by both backends.
 #[derive(Debug, Clone)]
@@ -125,6 +127,8 @@ pub struct FollowUp {
 /// One recorded change of a follow-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryEvent {
+    /// Row id; later events have larger ids.
+    pub id: i64,
     /// The action type, such as `ASSIGN`.
     pub action: String,
     pub status_before: FollowUpStatus,
@@ -199,4 +203,45 @@ impl std::fmt::Display for GrantScope {
             Self::Department(uuid) => write!(f, "department {uuid}"),
         }
     }
+}
+
+/// A dealer with its time zone and the ids of its departments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dealer {
+    pub id: i64,
+    pub uuid: OpaqueId,
+    /// IANA time zone name, such as `America/Los_Angeles`.
+    pub time_zone: String,
+    pub department_ids: Vec<i64>,
+}
+
+/// Which departments of a dealer a fetch reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DepartmentScope {
+    /// Every department of the dealer.
+    All,
+    /// Only these departments, all of the dealer.
+    Only(Vec<i64>),
+}
+
+/// One page of a fetch, as the storage runs it.
+#[derive(Debug, Clone)]
+pub struct FollowUpQuery {
+    pub dealer_id: i64,
+    pub departments: DepartmentScope,
+    pub filter: FollowUpFilter,
+    /// The dealer's current calendar date, for the `overdue` filter.
+    pub today: NaiveDate,
+    pub start: PageStart,
+    /// Maximum rows returned.
+    pub limit: u32,
+    /// Whether to count every matching follow-up, which costs a walk over all of them.
+    pub count_total: bool,
+}
+
+/// Follow-ups in `(due_date, uuid)` order, with the count of all matches when requested.
+#[derive(Debug, Clone)]
+pub struct FollowUpPage {
+    pub follow_ups: Vec<FollowUp>,
+    pub total_count: Option<i64>,
 }

@@ -80,6 +80,7 @@ impl FollowUpRow {
 /// One row of `follow_up_events` with the subscriber's username.
 #[derive(Debug, sqlx::FromRow)]
 pub struct EventRow {
+    pub id: i64,
     pub action: String,
     pub status_before: String,
     pub status_after: String,
@@ -104,6 +105,7 @@ pub struct EventRow {
 impl EventRow {
     pub fn into_event(self) -> Result<HistoryEvent, StoreError> {
         Ok(HistoryEvent {
+            id: self.id,
             status_before: parse_status(&self.status_before)?,
             status_after: parse_status(&self.status_after)?,
             assignee_before: optional_person(

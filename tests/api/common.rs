@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::Utc;
 use followups::auth::password::hash_password;
 use followups::auth::AuthenticatorOptions;
-use followups::domain::{FollowUpState, FollowUpStatus, OpaqueId};
+use followups::domain::{FollowUpState, FollowUpStatus, ManualClock, OpaqueId};
 use followups::http::Limits;
 use followups::server;
 use followups::storage::{
@@ -75,6 +75,8 @@ pub struct TestApp {
     pub auth: Arc<followups::auth::Authenticator>,
     /// Dropped last, after the fields that use it.
     pub database: TestDatabase,
+    /// The server's clock; it shows the real time at start and moves only when set.
+    pub clock: Arc<ManualClock>,
 }
 
 pub fn id(value: &str) -> OpaqueId {
@@ -115,9 +117,11 @@ impl TestApp {
         let limits = Limits {
             max_ids_per_request: config.max_ids_per_request,
         };
-        let state = server::build_state(store.clone(), &auth_options, limits)
+        let mut state = server::build_state(store.clone(), &auth_options, limits)
             .await
             .unwrap();
+        let clock = Arc::new(ManualClock::new(Utc::now()));
+        state.clock = clock.clone();
         let auth = state.auth.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
@@ -129,6 +133,7 @@ impl TestApp {
             database_url,
             auth,
             database,
+            clock,
         }
     }
 
@@ -226,6 +231,52 @@ impl TestApp {
         events
     }
 
+    /// Inserts follow-ups into a department.
+    pub async fn insert(&self, department: &str, follow_ups: Vec<NewFollowUp>) {
+        self.store
+            .insert_follow_ups(&id(department), follow_ups)
+            .await
+            .unwrap();
+    }
+
+    /// Sends `method` to `path` (starting with `/leads`) as a subscriber, with an optional JSON body.
+    pub async fn send_as(
+        &self,
+        username: &str,
+        password: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.base_url))
+            .basic_auth(username, Some(password));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap())
+    }
+
+    /// Fetches follow-ups of a dealer as the default subscriber.
+    pub async fn fetch(&self, dealer: &str, body: &Value) -> (StatusCode, Value) {
+        self.fetch_as(USERNAME, PASSWORD, dealer, body).await
+    }
+
+    pub async fn fetch_as(
+        &self,
+        username: &str,
+        password: &str,
+        dealer: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        let path = format!("/leads/followup/dealer/{dealer}/list");
+        self.send_as(username, password, reqwest::Method::POST, &path, Some(body))
+            .await
+    }
+
     /// Captures follow-ups and their history, to show that a request changed nothing.
     pub async fn snapshot(&self, department: &str, ids: &[&str]) -> Vec<(FollowUp, usize)> {
         let mut snapshot = Vec::new();
@@ -235,6 +286,29 @@ impl TestApp {
             snapshot.push((state, events));
         }
         snapshot
+    }
+}
+
+/// Returns the `uuid`s of a fetch answer's `followUpsList`, in order.
+pub fn fetched_uuids(body: &Value) -> Vec<String> {
+    body["followUpsList"]
+        .as_array()
+        .unwrap_or_else(|| panic!("followUpsList is an array: {body}"))
+        .iter()
+        .map(|f| f["uuid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// An open, unassigned follow-up due on `due_date` (yyyy-MM-dd).
+pub fn new_follow_up(uuid: &str, due_date: &str) -> NewFollowUp {
+    NewFollowUp {
+        uuid: id(uuid),
+        customer_uuid: Some("customer-1".into()),
+        task_type_uuid: None,
+        title: format!("Follow-up {uuid}"),
+        notes: String::new(),
+        due_date: due_date.parse().unwrap(),
+        state: FollowUpState::new_open(),
     }
 }
 

@@ -6,6 +6,7 @@
 //! statement cannot hold its connection forever.
 
 mod admin;
+mod fetch;
 mod read;
 mod update;
 
@@ -16,8 +17,9 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::{
-    Department, FollowUp, GrantScope, HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType,
-    NewUser, Store, StoreError, StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
+    Dealer, Department, FollowUp, FollowUpPage, FollowUpQuery, GrantScope, HistoryEvent, NewDealer,
+    NewDepartment, NewFollowUp, NewTaskType, NewUser, Store, StoreError, StoreOptions, SubscriberRecord,
+    UpdateBatch, UpdateResult,
 };
 use crate::domain::OpaqueId;
 
@@ -132,5 +134,23 @@ impl Store for PgStore {
 
     async fn dealer_exists(&self, uuid: &OpaqueId) -> Result<bool, StoreError> {
         read::dealer_exists(&self.pool, uuid).await
+    }
+
+    async fn follow_up_history_page(
+        &self,
+        department: &OpaqueId,
+        follow_up: &OpaqueId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Option<Vec<HistoryEvent>>, StoreError> {
+        read::follow_up_history_page(&self.pool, department, follow_up, before, limit).await
+    }
+
+    async fn find_dealer(&self, uuid: &OpaqueId) -> Result<Option<Dealer>, StoreError> {
+        fetch::find_dealer(&self.pool, uuid).await
+    }
+
+    async fn fetch_follow_ups(&self, query: &FollowUpQuery) -> Result<FollowUpPage, StoreError> {
+        fetch::fetch_follow_ups(&self.pool, query).await
     }
 }

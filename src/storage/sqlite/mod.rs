@@ -8,6 +8,7 @@
 //! reads before it writes never fails to upgrade its lock.
 
 mod admin;
+mod fetch;
 mod read;
 mod update;
 mod writer;
@@ -18,8 +19,9 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 use super::{
-    Department, FollowUp, GrantScope, HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType,
-    NewUser, SqliteSynchronous, Store, StoreError, StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
+    Dealer, Department, FollowUp, FollowUpPage, FollowUpQuery, GrantScope, HistoryEvent, NewDealer,
+    NewDepartment, NewFollowUp, NewTaskType, NewUser, SqliteSynchronous, Store, StoreError, StoreOptions,
+    SubscriberRecord, UpdateBatch, UpdateResult,
 };
 use crate::domain::OpaqueId;
 
@@ -122,6 +124,16 @@ impl Store for SqliteStore {
         read::follow_up_history(&self.readers, department, follow_up).await
     }
 
+    async fn follow_up_history_page(
+        &self,
+        department: &OpaqueId,
+        follow_up: &OpaqueId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Option<Vec<HistoryEvent>>, StoreError> {
+        read::follow_up_history_page(&self.readers, department, follow_up, before, limit).await
+    }
+
     async fn create_dealer(&self, dealer: NewDealer) -> Result<(), StoreError> {
         admin::create_dealer(&self.admin, dealer).await
     }
@@ -156,5 +168,13 @@ impl Store for SqliteStore {
 
     async fn dealer_exists(&self, uuid: &OpaqueId) -> Result<bool, StoreError> {
         read::dealer_exists(&self.readers, uuid).await
+    }
+
+    async fn find_dealer(&self, uuid: &OpaqueId) -> Result<Option<Dealer>, StoreError> {
+        fetch::find_dealer(&self.readers, uuid).await
+    }
+
+    async fn fetch_follow_ups(&self, query: &FollowUpQuery) -> Result<FollowUpPage, StoreError> {
+        fetch::fetch_follow_ups(&self.readers, query).await
     }
 }

@@ -107,3 +107,41 @@ pub async fn follow_up_history(
     .await?;
     rows.into_iter().map(EventRow::into_event).collect()
 }
+
+pub async fn follow_up_history_page(
+    pool: &SqlitePool,
+    department: &OpaqueId,
+    follow_up: &OpaqueId,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Option<Vec<HistoryEvent>>, StoreError> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT f.id FROM follow_ups f JOIN departments d ON d.id = f.department_id
+         WHERE d.uuid = ?1 AND f.dealer_id = d.dealer_id AND f.uuid = ?2",
+    )
+    .bind(department.as_str())
+    .bind(follow_up.as_str())
+    .fetch_optional(pool)
+    .await?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT e.*, s.username
+         FROM follow_up_events e
+         JOIN subscribers s ON s.id = e.subscriber_id
+         WHERE e.follow_up_id = ?1 AND e.id < ?2
+         ORDER BY e.id DESC
+         LIMIT ?3",
+    )
+    .bind(id)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    let events = rows
+        .into_iter()
+        .map(EventRow::into_event)
+        .collect::<Result<_, _>>()?;
+    Ok(Some(events))
+}

@@ -1,0 +1,184 @@
+//! The fetch query on PostgreSQL: one page of a dealer's follow-ups in `(due_date, uuid)` order.
+//!
+//! Every page walks one of the `follow_ups_*_due*` indexes in order from the page start,
+//! so its cost grows with the page size and the rows the filters skip, not with the
+//! dealer's size. `OFFSET` pages also walk the skipped rows, and `totalCount` walks the
+//! index entries of every match.
+
+use sqlx::{PgPool, Postgres, QueryBuilder};
+
+use crate::domain::{FollowUpFilter, FollowUpStatus, OpaqueId, PageStart};
+use crate::storage::rows::FollowUpRow;
+use crate::storage::{Dealer, DepartmentScope, FollowUpPage, FollowUpQuery, StoreError};
+
+pub async fn find_dealer(pool: &PgPool, uuid: &OpaqueId) -> Result<Option<Dealer>, StoreError> {
+    let row: Option<(i64, String)> = sqlx::query_as("SELECT id, time_zone FROM dealers WHERE uuid = $1")
+        .bind(uuid.as_str())
+        .fetch_optional(pool)
+        .await?;
+    let Some((id, time_zone)) = row else {
+        return Ok(None);
+    };
+    let department_ids = sqlx::query_scalar("SELECT id FROM departments WHERE dealer_id = $1 ORDER BY id")
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+    Ok(Some(Dealer {
+        id,
+        uuid: uuid.clone(),
+        time_zone,
+        department_ids,
+    }))
+}
+
+pub async fn fetch_follow_ups(pool: &PgPool, query: &FollowUpQuery) -> Result<FollowUpPage, StoreError> {
+    let mut page = QueryBuilder::<Postgres>::new(
+        "SELECT f.*, r.uuid AS dealer_uuid, d.uuid AS department_uuid, t.uuid AS task_type_uuid
+         FROM (SELECT * FROM follow_ups f WHERE ",
+    );
+    push_conditions(&mut page, query);
+    if let PageStart::After(key) = &query.start {
+        page.push(" AND (f.due_date, f.uuid) > (")
+            .push_bind(key.due_date)
+            .push(", ")
+            .push_bind(key.uuid.as_str())
+            .push(")");
+    }
+    page.push(" ORDER BY f.due_date, f.uuid LIMIT ")
+        .push_bind(i64::from(query.limit));
+    if let PageStart::Offset(skip) = query.start {
+        page.push(" OFFSET ")
+            .push_bind(i64::try_from(skip).unwrap_or(i64::MAX));
+    }
+    page.push(
+        ") f
+         JOIN departments d ON d.id = f.department_id
+         JOIN dealers r ON r.id = f.dealer_id
+         LEFT JOIN task_types t ON t.id = f.task_type_id
+         ORDER BY f.due_date, f.uuid",
+    );
+    let rows: Vec<FollowUpRow> = page.build_query_as().fetch_all(pool).await?;
+    let follow_ups = rows
+        .into_iter()
+        .map(FollowUpRow::into_follow_up)
+        .collect::<Result<_, _>>()?;
+    let total_count = match query.count_total {
+        true => Some(count(pool, query).await?),
+        false => None,
+    };
+    Ok(FollowUpPage {
+        follow_ups,
+        total_count,
+    })
+}
+
+async fn count(pool: &PgPool, query: &FollowUpQuery) -> Result<i64, StoreError> {
+    let mut count = QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM follow_ups f WHERE ");
+    push_conditions(&mut count, query);
+    Ok(count.build_query_scalar().fetch_one(pool).await?)
+}
+
+/// Appends the scope and filter conditions, without the page start.
+fn push_conditions(sql: &mut QueryBuilder<'_, Postgres>, query: &FollowUpQuery) {
+    match &query.departments {
+        DepartmentScope::All => {
+            sql.push("f.dealer_id = ").push_bind(query.dealer_id);
+        }
+        DepartmentScope::Only(ids) if ids.len() == 1 => {
+            sql.push("f.department_id = ").push_bind(ids[0]);
+        }
+        DepartmentScope::Only(ids) => {
+            // NOTE: PostgreSQL's planner picks the index; with several departments a page
+            // may cost as much as the rows of other departments it skips.
+            sql.push("f.dealer_id = ").push_bind(query.dealer_id);
+            sql.push(" AND f.department_id IN (");
+            push_list(sql, ids.iter().copied());
+            sql.push(")");
+        }
+    }
+    let filter = &query.filter;
+    if !filter.include_archived {
+        sql.push(" AND NOT f.archived");
+    }
+    push_list_filters(sql, query.dealer_id, filter);
+    push_assignee(sql, filter);
+    if let Some(from) = filter.due_date_from {
+        sql.push(" AND f.due_date >= ").push_bind(from);
+    }
+    if let Some(to) = filter.due_date_to {
+        sql.push(" AND f.due_date <= ").push_bind(to);
+    }
+    push_overdue(sql, filter.overdue, query.today);
+}
+
+fn push_list_filters(sql: &mut QueryBuilder<'_, Postgres>, dealer_id: i64, filter: &FollowUpFilter) {
+    if !filter.statuses.is_empty() {
+        sql.push(" AND f.status IN (");
+        push_list(sql, filter.statuses.iter().map(|s| s.as_str()));
+        sql.push(")");
+    }
+    if !filter.task_type_uuids.is_empty() {
+        sql.push(" AND f.task_type_id IN (SELECT id FROM task_types WHERE dealer_id = ")
+            .push_bind(dealer_id)
+            .push(" AND uuid IN (");
+        push_list(sql, filter.task_type_uuids.iter().map(|id| id.to_string()));
+        sql.push("))");
+    }
+    if !filter.customer_uuids.is_empty() {
+        sql.push(" AND f.customer_uuid IN (");
+        push_list(sql, filter.customer_uuids.iter().map(|id| id.to_string()));
+        sql.push(")");
+    }
+}
+
+fn push_assignee(sql: &mut QueryBuilder<'_, Postgres>, filter: &FollowUpFilter) {
+    let ids = &filter.assignee_uuids;
+    match (ids.is_empty(), filter.unassigned) {
+        (true, None) => {}
+        (true, Some(true)) => {
+            sql.push(" AND f.assignee_uuid IS NULL");
+        }
+        (true, Some(false)) => {
+            sql.push(" AND f.assignee_uuid IS NOT NULL");
+        }
+        (false, unassigned) => {
+            sql.push(" AND (f.assignee_uuid IN (");
+            push_list(sql, ids.iter().map(|id| id.to_string()));
+            sql.push(")");
+            if unassigned == Some(true) {
+                sql.push(" OR f.assignee_uuid IS NULL");
+            }
+            sql.push(")");
+        }
+    }
+}
+
+fn push_overdue(sql: &mut QueryBuilder<'_, Postgres>, overdue: Option<bool>, today: chrono::NaiveDate) {
+    let complete = FollowUpStatus::Complete.as_str();
+    match overdue {
+        None => {}
+        Some(true) => {
+            sql.push(" AND f.status <> ")
+                .push_bind(complete)
+                .push(" AND f.due_date < ")
+                .push_bind(today);
+        }
+        Some(false) => {
+            sql.push(" AND (f.status = ")
+                .push_bind(complete)
+                .push(" OR f.due_date >= ")
+                .push_bind(today)
+                .push(")");
+        }
+    }
+}
+
+fn push_list<'a, T>(sql: &mut QueryBuilder<'a, Postgres>, values: impl Iterator<Item = T>)
+where
+    T: 'a + sqlx::Encode<'a, Postgres> + sqlx::Type<Postgres> + Send,
+{
+    let mut separated = sql.separated(", ");
+    for value in values {
+        separated.push_bind(value);
+    }
+}
