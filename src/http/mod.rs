@@ -1,6 +1,7 @@
 //! The axum HTTP layer: routes, envelope, authentication and request ids.
 
 mod authentication;
+mod create;
 mod envelope;
 mod error;
 mod fallback;
@@ -12,7 +13,7 @@ mod update;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{middleware, Router};
 use tower_http::catch_panic::CatchPanicLayer;
 
@@ -55,6 +56,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/leads/followup/department/{departmentUUID}/user/{userUUID}/list",
             update,
+        )
+        .route(
+            "/leads/followup/department/{departmentUUID}/user/{userUUID}",
+            post(create::create_follow_ups),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -24,9 +24,9 @@ use crate::storage::{Department, UpdateBatch, UpdateResult};
 #[derive(Debug, Deserialize)]
 pub struct UpdatePath {
     #[serde(rename = "departmentUUID")]
-    department: String,
+    pub(super) department: String,
     #[serde(rename = "userUUID")]
-    user: String,
+    pub(super) user: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,7 +119,7 @@ pub async fn update_method_not_allowed(method: Method, uri: Uri) -> UpdateError 
     method_not_allowed_error(&method, &uri).into()
 }
 
-fn parse_path_id(name: &str, value: &str) -> Result<OpaqueId, ApiError> {
+pub(super) fn parse_path_id(name: &str, value: &str) -> Result<OpaqueId, ApiError> {
     OpaqueId::parse(value).map_err(|e| {
         ApiError::bad_request(format!("path parameter {name} {e} (received {value:?})"))
             .with_metadata("field", name)
@@ -130,7 +130,7 @@ fn parse_path_id(name: &str, value: &str) -> Result<OpaqueId, ApiError> {
 ///
 /// A department that does not exist is answered exactly like one of another dealer, so
 /// that the answer does not reveal which ids exist.
-async fn authorize(
+pub(super) async fn authorize(
     state: &AppState,
     subscriber: &Subscriber,
     department: &OpaqueId,
@@ -209,7 +209,7 @@ fn rejected(plan: &BatchPlan, warnings: Vec<crate::domain::Warning>) -> UpdateEr
     UpdateError(error)
 }
 
-fn unknown_user(user: &OpaqueId) -> ApiError {
+pub(super) fn unknown_user(user: &OpaqueId) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "USER_NOT_FOUND",

@@ -6,4 +6,5 @@ mod bad_input;
 mod common;
 mod concurrency;
 mod crash;
+mod create;
 mod samples;

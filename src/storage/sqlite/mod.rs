@@ -7,6 +7,7 @@
 //! writes never fails to upgrade its lock.
 
 mod admin;
+mod create;
 mod read;
 mod update;
 
@@ -16,8 +17,9 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 use super::{
-    Department, FollowUp, GrantScope, HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType,
-    NewUser, SqliteSynchronous, Store, StoreError, StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
+    CreateBatch, CreateResult, Department, FollowUp, GrantScope, HistoryEvent, NewDealer, NewDepartment,
+    NewFollowUp, NewTaskType, NewUser, SqliteSynchronous, Store, StoreError, StoreOptions, SubscriberRecord,
+    UpdateBatch, UpdateResult,
 };
 use crate::domain::OpaqueId;
 
@@ -131,6 +133,10 @@ impl Store for SqliteStore {
 
     async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<(), StoreError> {
         admin::set_grant(&self.writer, username, scope, granted).await
+    }
+
+    async fn create_follow_ups(&self, batch: CreateBatch) -> Result<CreateResult, StoreError> {
+        create::create_follow_ups(&self.writer, batch).await
     }
 
     async fn insert_follow_ups(
