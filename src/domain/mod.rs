@@ -5,6 +5,7 @@ pub mod create_batch;
 pub mod create_plan;
 pub mod follow_up;
 pub mod id;
+pub mod import;
 pub mod person;
 pub mod plan;
 pub mod update;

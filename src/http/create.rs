@@ -73,6 +73,7 @@ pub async fn create_follow_ups(
         items,
         author: Some(author),
         now: Utc::now(),
+        dry_run: false,
     };
     match state.store.create_follow_ups(batch).await? {
         CreateResult::Committed(created) => {
@@ -82,6 +83,7 @@ pub async fn create_follow_ups(
         }
         CreateResult::Rejected(problems) => Err(rejected(&problems)),
         CreateResult::UnknownUser => Err(unknown_user(&path_user)),
+        CreateResult::Planned(_) => unreachable!("the batch is not a dry run"),
     }
 }
 

@@ -27,6 +27,8 @@ pub struct CreateBatch {
     /// event names a service subscriber and a dealership user.
     pub author: Option<Author>,
     pub now: DateTime<Utc>,
+    /// When set, the batch is planned and checked but nothing is written.
+    pub dry_run: bool,
 }
 
 /// One item of a committed batch, in request order.
@@ -43,6 +45,8 @@ pub struct CreatedFollowUp {
 pub enum CreateResult {
     /// Every item was created or already existed with the same content.
     Committed(Vec<CreatedFollowUp>),
+    /// `dry_run` was set and every item could be created; nothing changed.
+    Planned(Vec<CreatedFollowUp>),
     /// Some items cannot be created; nothing changed.
     Rejected(Vec<CreateProblem>),
     /// The author's path user is not a user of the department's dealer; nothing changed.

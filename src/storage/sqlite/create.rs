@@ -37,6 +37,9 @@ pub async fn create_follow_ups(writer: &SqlitePool, batch: CreateBatch) -> Resul
         Ok(planned) => planned,
         Err(problems) => return Ok(CreateResult::Rejected(problems)),
     };
+    if batch.dry_run {
+        return Ok(CreateResult::Planned(created_follow_ups(planned)));
+    }
     write_new(&mut tx, &batch, actor.as_ref(), &planned).await?;
     tx.commit().await?;
     Ok(CreateResult::Committed(created_follow_ups(planned)))
