@@ -77,7 +77,7 @@ pub struct ServeArgs {
     #[arg(long, env = "FOLLOWUPS_DEMO")]
     pub demo: bool,
 
-    /// Maximum follow-up ids in one bulk update request.
+    /// Maximum follow-up ids in one bulk update request, and follow-ups in one create request.
     #[arg(long, env = "FOLLOWUPS_MAX_IDS_PER_REQUEST", default_value_t = 1000,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_ids_per_request: u32,

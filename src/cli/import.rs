@@ -24,21 +24,13 @@ use crate::storage::{CreateBatch, CreateResult, CreatedFollowUp, Store};
 /// unknown task types and conflicting ids of its valid lines are reported in the same run.
 pub async fn import(store: &dyn Store, args: ImportArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let format = match args.format {
-        Some(format) => format,
-        None => FileFormat::from_path(&args.file).with_context(|| {
-            format!(
-                "cannot tell the format of {} from its extension; name it .csv, .jsonl or .ndjson, \
-                 or pass --format csv|jsonl",
-                args.file.display()
-            )
-        })?,
-    };
+    let format = resolve_format(&args)?;
     let department_uuid = OpaqueId::parse(&args.department)
         .with_context(|| format!("--department {:?} is not a valid id", args.department))?;
     let Some(department) = store.find_department(&department_uuid).await? else {
-        bail!("department {department_uuid} not found; list the ids with `followups demo --json` or add it with `followups department add`");
+        bail!("department {department_uuid} not found; check the id, or add the department with `followups department add`");
     };
+
     let parsed = read_file(&args.file, format)?;
     let mut errors = parsed.errors;
     let lines = parsed.lines;
@@ -53,6 +45,7 @@ pub async fn import(store: &dyn Store, args: ImportArgs) -> anyhow::Result<()> {
     };
     let result = store.create_follow_ups(batch).await?;
     spinner.finish_and_clear();
+
     match result {
         CreateResult::Committed(created) => {
             print_summary(&created, &department_uuid, started.elapsed());
@@ -65,6 +58,19 @@ pub async fn import(store: &dyn Store, args: ImportArgs) -> anyhow::Result<()> {
         }
         CreateResult::UnknownUser => unreachable!("an import has no path user"),
     }
+}
+
+fn resolve_format(args: &ImportArgs) -> anyhow::Result<FileFormat> {
+    if let Some(format) = args.format {
+        return Ok(format);
+    }
+    FileFormat::from_path(&args.file).with_context(|| {
+        format!(
+            "cannot tell the format of {} from its extension; name it .csv, .jsonl or .ndjson, \
+             or pass --format csv|jsonl",
+            args.file.display()
+        )
+    })
 }
 
 /// Parses the file, showing progress by bytes read.
@@ -81,7 +87,7 @@ fn read_file(path: &Path, format: FileFormat) -> anyhow::Result<ParsedFile> {
     Ok(parsed)
 }
 
-/// A bar over `length` bytes, or a spinner without a length. Both stay hidden when standard
+/// Creates a bar over `length` bytes, or a spinner without a length. Both stay hidden when standard
 /// error is not a terminal, so that logs and pipes get no control sequences.
 fn progress_bar(length: Option<u64>, message: &'static str) -> ProgressBar {
     let bar = match length {

@@ -145,7 +145,7 @@ impl From<CsvRow> for CreateItemInput {
     }
 }
 
-/// Maps an item field name to the CSV column that holds it.
+/// Maps an item field name to the CSV column that contains it.
 fn csv_column(field: &str) -> &str {
     match field {
         "assignee.uuid" => "assigneeUUID",
