@@ -2,9 +2,11 @@
 //! named in its help.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::domain::import::FileFormat;
 use crate::storage::SqliteSynchronous;
 
 #[derive(Debug, Parser)]
@@ -62,6 +64,8 @@ pub enum Command {
     Grant(GrantArgs),
     /// Remove a grant made with `grant`.
     Revoke(GrantArgs),
+    /// Import follow-ups into a department from a CSV or JSON Lines file, all or nothing.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -74,7 +78,7 @@ pub struct ServeArgs {
     #[arg(long, env = "FOLLOWUPS_DEMO")]
     pub demo: bool,
 
-    /// Maximum follow-up ids in one bulk update request.
+    /// Maximum follow-up ids in one bulk update request, and follow-ups in one create request.
     #[arg(long, env = "FOLLOWUPS_MAX_IDS_PER_REQUEST", default_value_t = 1000,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_ids_per_request: u32,
@@ -192,4 +196,16 @@ pub struct GrantArgs {
     pub username: String,
     #[command(flatten)]
     pub target: GrantTarget,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import: CSV with a header row, or JSON Lines.
+    pub file: PathBuf,
+    /// Uuid of the department that receives the follow-ups.
+    #[arg(long)]
+    pub department: String,
+    /// File format; by default taken from the extension (.csv, .jsonl or .ndjson).
+    #[arg(long, value_enum)]
+    pub format: Option<FileFormat>,
 }

@@ -2,6 +2,7 @@
 
 mod admin;
 pub mod args;
+mod import;
 mod serve;
 
 use clap::Parser;
@@ -36,6 +37,7 @@ async fn run_admin(url: &str, command: Command) -> anyhow::Result<()> {
         Command::Subscriber(command) => admin::subscriber(store, command).await,
         Command::Grant(args) => admin::grant(store, args, true).await,
         Command::Revoke(args) => admin::grant(store, args, false).await,
+        Command::Import(args) => import::import(store, args).await,
         Command::Serve(_) | Command::Demo { .. } => unreachable!("handled by run"),
     }
 }

@@ -93,6 +93,7 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
+    /// Builds an error; `value` is shortened for display.
     pub(crate) fn new(field: impl Into<String>, value: Option<&str>, problem: impl Into<String>) -> Self {
         Self {
             field: field.into(),
@@ -101,7 +102,7 @@ impl ValidationError {
         }
     }
 
-    fn missing(field: &str, fix: &str) -> Self {
+    pub(crate) fn missing(field: &str, fix: &str) -> Self {
         Self::new(field, None, format!("is missing; {fix}"))
     }
 }

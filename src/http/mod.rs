@@ -2,6 +2,7 @@
 
 mod access;
 mod authentication;
+mod create;
 mod envelope;
 mod error;
 mod fallback;
@@ -103,6 +104,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/leads/followup/department/{departmentUUID}/followup/{followUpUUID}/history",
             get(history::follow_up_history),
+        )
+        .route(
+            "/leads/followup/department/{departmentUUID}/user/{userUUID}",
+            post(create::create_follow_ups),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

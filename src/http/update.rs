@@ -24,9 +24,9 @@ use crate::storage::{UpdateBatch, UpdateResult};
 #[derive(Debug, Deserialize)]
 pub struct UpdatePath {
     #[serde(rename = "departmentUUID")]
-    department: String,
+    pub(super) department: String,
     #[serde(rename = "userUUID")]
-    user: String,
+    pub(super) user: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -177,7 +177,7 @@ fn rejected(plan: &BatchPlan, warnings: Vec<crate::domain::Warning>) -> UpdateEr
     UpdateError(error)
 }
 
-fn unknown_user(user: &OpaqueId) -> ApiError {
+pub(super) fn unknown_user(user: &OpaqueId) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "USER_NOT_FOUND",

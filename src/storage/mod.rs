@@ -4,6 +4,7 @@
 //! `migrations/<backend>/`.
 
 mod change_set;
+pub mod create;
 mod error;
 pub mod model;
 pub mod postgres;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+pub use create::{Author, CreateBatch, CreateResult, CreatedFollowUp};
 pub use error::StoreError;
 pub use model::*;
 
@@ -70,6 +72,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// Adds (`granted = true`) or removes a subscriber's grant on a dealer or department.
     async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<(), StoreError>;
+
+    /// Creates a batch of follow-ups in one department in one transaction.
+    ///
+    /// Items whose id is stored with the same content are answered as they are; any
+    /// unknown task type, repeated id or conflicting content rejects the whole batch.
+    async fn create_follow_ups(&self, batch: CreateBatch) -> Result<CreateResult, StoreError>;
 
     /// Inserts follow-ups into one department in one transaction.
     async fn insert_follow_ups(

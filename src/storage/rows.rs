@@ -131,7 +131,7 @@ impl EventRow {
     }
 }
 
-fn parse_status(value: &str) -> Result<FollowUpStatus, StoreError> {
+pub(super) fn parse_status(value: &str) -> Result<FollowUpStatus, StoreError> {
     FollowUpStatus::parse(value)
         .ok_or_else(|| StoreError::Corrupt(format!("unknown follow-up status {value:?} in the database")))
 }
@@ -144,7 +144,7 @@ fn person(uuid: &str, fname: &Option<String>, lname: &Option<String>) -> PersonR
     }
 }
 
-fn optional_person(
+pub(super) fn optional_person(
     uuid: &Option<String>,
     fname: &Option<String>,
     lname: &Option<String>,

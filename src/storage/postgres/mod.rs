@@ -6,6 +6,7 @@
 //! statement cannot hold its connection forever.
 
 mod admin;
+mod create;
 mod fetch;
 mod read;
 mod update;
@@ -17,9 +18,9 @@ use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::{
-    Dealer, Department, FollowUp, FollowUpPage, FollowUpQuery, GrantScope, HistoryEvent, NewDealer,
-    NewDepartment, NewFollowUp, NewTaskType, NewUser, Store, StoreError, StoreOptions, SubscriberRecord,
-    UpdateBatch, UpdateResult,
+    CreateBatch, CreateResult, Dealer, Department, FollowUp, FollowUpPage, FollowUpQuery, GrantScope,
+    HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType, NewUser, Store, StoreError,
+    StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
 };
 use crate::domain::OpaqueId;
 
@@ -152,5 +153,9 @@ impl Store for PgStore {
 
     async fn fetch_follow_ups(&self, query: &FollowUpQuery) -> Result<FollowUpPage, StoreError> {
         fetch::fetch_follow_ups(&self.pool, query).await
+    }
+
+    async fn create_follow_ups(&self, batch: CreateBatch) -> Result<CreateResult, StoreError> {
+        create::create_follow_ups(&self.pool, batch).await
     }
 }

@@ -8,6 +8,7 @@
 //! reads before it writes never fails to upgrade its lock.
 
 mod admin;
+mod create;
 mod fetch;
 mod read;
 mod update;
@@ -19,9 +20,9 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
 use super::{
-    Dealer, Department, FollowUp, FollowUpPage, FollowUpQuery, GrantScope, HistoryEvent, NewDealer,
-    NewDepartment, NewFollowUp, NewTaskType, NewUser, SqliteSynchronous, Store, StoreError, StoreOptions,
-    SubscriberRecord, UpdateBatch, UpdateResult,
+    CreateBatch, CreateResult, Dealer, Department, FollowUp, FollowUpPage, FollowUpQuery, GrantScope,
+    HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType, NewUser, SqliteSynchronous, Store,
+    StoreError, StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
 };
 use crate::domain::OpaqueId;
 
@@ -156,6 +157,10 @@ impl Store for SqliteStore {
 
     async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<(), StoreError> {
         admin::set_grant(&self.admin, username, scope, granted).await
+    }
+
+    async fn create_follow_ups(&self, batch: CreateBatch) -> Result<CreateResult, StoreError> {
+        create::create_follow_ups(&self.admin, batch).await
     }
 
     async fn insert_follow_ups(
