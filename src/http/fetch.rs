@@ -14,8 +14,8 @@ use super::follow_up_json::FollowUpJson;
 use super::{rejection, AppState};
 use crate::domain::fetch::{next_page_token, validate_fetch};
 use crate::domain::overdue::today_in;
-use crate::domain::{FetchCommand, FetchFollowUpsInput, OpaqueId, PageStart, SortKey};
-use crate::storage::{DepartmentScope, FollowUpQuery, StoreError};
+use crate::domain::{FetchCommand, FetchFollowUpsInput, OpaqueId, PageStart, SortKey, Warning};
+use crate::storage::{DepartmentScope, FollowUpQuery, StoreError, TOTAL_COUNT_CAP};
 
 #[derive(Debug, Deserialize)]
 pub struct DealerPath {
@@ -45,7 +45,7 @@ pub async fn fetch_follow_ups(
     let dealer_uuid = parse_path_id("dealerUUID", &path.dealer)?;
     let access = authorize_dealer(&state, &subscriber, &dealer_uuid).await?;
     let Json(input) = body.map_err(rejection::from_json)?;
-    let (command, warnings) = validate_fetch(input)?;
+    let (command, mut warnings) = validate_fetch(input)?;
     let departments = department_scope(&state, &access, command.department.as_ref()).await?;
     let zone: Tz = access.dealer.time_zone.parse().map_err(|_| {
         StoreError::Corrupt(format!(
@@ -64,8 +64,20 @@ pub async fn fetch_follow_ups(
         limit: command.limit + 1,
         count_total: !matches!(command.start, PageStart::After(_)),
     };
-    let page = state.store.fetch_follow_ups(&query).await?;
+    let mut page = state.store.fetch_follow_ups(&query).await?;
+    if page.total_count.is_some_and(|count| count > TOTAL_COUNT_CAP) {
+        page.total_count = Some(TOTAL_COUNT_CAP);
+        warnings.push(total_count_capped());
+    }
     Ok(Envelope::ok(payload(&command, page, today), warnings))
+}
+
+fn total_count_capped() -> Warning {
+    let description = format!(
+        "more than {TOTAL_COUNT_CAP} follow-ups match, so totalCount shows {TOTAL_COUNT_CAP}; \
+         narrow filterData for an exact count, or walk the pages with pageToken"
+    );
+    Warning::new("TOTAL_COUNT_CAPPED", description).with("cap", TOTAL_COUNT_CAP.to_string())
 }
 
 fn payload(

@@ -239,7 +239,12 @@ pub struct FollowUpQuery {
     pub count_total: bool,
 }
 
-/// Follow-ups in `(due_date, uuid)` order, with the count of all matches when requested.
+/// The largest `totalCount` a fetch reports exactly; counting stops one past it, so that a
+/// first page costs the same for a dealer with ten thousand or a million follow-ups.
+pub const TOTAL_COUNT_CAP: i64 = 10_000;
+
+/// Follow-ups in `(due_date, uuid)` order, with the count of matches when requested: exact
+/// up to [`TOTAL_COUNT_CAP`], `TOTAL_COUNT_CAP + 1` when more match.
 #[derive(Debug, Clone)]
 pub struct FollowUpPage {
     pub follow_ups: Vec<FollowUp>,

@@ -283,3 +283,35 @@ async fn overdue_follows_the_dealer_time_zone() {
     assert_eq!(uuids(&body), ["due-mar-10"]);
     assert_eq!(body["followUpsList"][0]["overdue"], true);
 }
+
+#[tokio::test]
+async fn total_count_is_capped_with_a_warning() {
+    let app = TestApp::spawn().await;
+    let follow_ups = (0..10_001)
+        .map(|i| new_follow_up(&format!("many-{i:05}"), "2026-12-01"))
+        .collect();
+    app.insert(FIXTURE.dept_a1, follow_ups).await;
+
+    let (status, body) = app
+        .fetch(
+            FIXTURE.dealer_a,
+            &json!({"dealerDepartmentUUID": FIXTURE.dept_a1}),
+        )
+        .await;
+
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["totalCount"], 10_000);
+    assert_eq!(body["warnings"][0]["code"], "TOTAL_COUNT_CAPPED", "{body}");
+    assert_eq!(body["followUpsList"].as_array().unwrap().len(), 50);
+
+    app.insert(FIXTURE.dept_a2, vec![new_follow_up("single", "2026-12-01")])
+        .await;
+    let (_, body) = app
+        .fetch(
+            FIXTURE.dealer_a,
+            &json!({"dealerDepartmentUUID": FIXTURE.dept_a2}),
+        )
+        .await;
+    assert_eq!(body["totalCount"], 1, "below the cap the count is exact: {body}");
+    assert!(body["warnings"].is_null(), "{body}");
+}

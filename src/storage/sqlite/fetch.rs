@@ -3,13 +3,13 @@
 //! Every page walks one of the `follow_ups_*_due*` indexes in order from the page start,
 //! so its cost grows with the page size and the rows the filters skip, not with the
 //! dealer's size. `OFFSET` pages also walk the skipped rows, and `totalCount` walks the
-//! index entries of every match.
+//! index entries of up to [`TOTAL_COUNT_CAP`] matches.
 
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::domain::{FollowUpFilter, FollowUpStatus, OpaqueId, PageStart};
 use crate::storage::rows::FollowUpRow;
-use crate::storage::{Dealer, DepartmentScope, FollowUpPage, FollowUpQuery, StoreError};
+use crate::storage::{Dealer, DepartmentScope, FollowUpPage, FollowUpQuery, StoreError, TOTAL_COUNT_CAP};
 
 pub async fn find_dealer(pool: &SqlitePool, uuid: &OpaqueId) -> Result<Option<Dealer>, StoreError> {
     let row: Option<(i64, String)> = sqlx::query_as("SELECT id, time_zone FROM dealers WHERE uuid = ?1")
@@ -72,9 +72,14 @@ pub async fn fetch_follow_ups(pool: &SqlitePool, query: &FollowUpQuery) -> Resul
     })
 }
 
+/// Counts matches, stopping one past [`TOTAL_COUNT_CAP`] so that the cost stays bounded.
 async fn count(pool: &SqlitePool, query: &FollowUpQuery) -> Result<i64, StoreError> {
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM follow_ups f WHERE ");
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT 1 FROM follow_ups f WHERE ");
     push_conditions(&mut count, query);
+    count
+        .push(" LIMIT ")
+        .push_bind(TOTAL_COUNT_CAP + 1)
+        .push(") AS capped");
     Ok(count.build_query_scalar().fetch_one(pool).await?)
 }
 
