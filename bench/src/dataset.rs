@@ -89,16 +89,17 @@ impl Dataset {
             .set_grant(USERNAME, &GrantScope::Dealer(id(DEALER)), true)
             .await?;
         let today = chrono::Utc::now().date_naive();
-        for chunk in self.follow_up_ids.chunks(SEED_CHUNK) {
+        for (index, chunk) in self.follow_up_ids.chunks(SEED_CHUNK).enumerate() {
             let rows = chunk
                 .iter()
-                .map(|uuid| NewFollowUp {
+                .enumerate()
+                .map(|(offset, uuid)| NewFollowUp {
                     uuid: id(uuid),
                     customer_uuid: None,
                     task_type_uuid: None,
                     title: "Call about declined brake work".into(),
                     notes: String::new(),
-                    due_date: today,
+                    due_date: today + chrono::Duration::days(((index * SEED_CHUNK + offset) % 365) as i64),
                     state: FollowUpState::new_open(),
                 })
                 .collect();

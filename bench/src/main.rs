@@ -4,6 +4,7 @@
 //! Run with `cargo run --release -p followups-bench`; see BENCHMARKS.md.
 
 mod dataset;
+mod fetch_scale;
 mod http_load;
 mod in_process;
 mod pgbench;
@@ -53,6 +54,12 @@ struct Args {
     /// Skip pgbench.
     #[arg(long)]
     no_pgbench: bool,
+    /// Dealer sizes for the fetch benchmark; none skips it.
+    #[arg(long, num_args = 0.., default_values_t = [10_000, 1_000_000])]
+    fetch_sizes: Vec<usize>,
+    /// Fetches measured per page kind and dealer size.
+    #[arg(long, default_value_t = 300)]
+    fetch_samples: usize,
     /// Where to write the JSON results.
     #[arg(long, default_value = "bench-results.json")]
     out: std::path::PathBuf,
@@ -66,6 +73,8 @@ impl Args {
             self.repeat = 1;
             self.batch = vec![10];
             self.clients = vec![4];
+            self.fetch_sizes = vec![2_000];
+            self.fetch_samples = 20;
         }
     }
 }
@@ -77,8 +86,14 @@ async fn main() -> anyhow::Result<()> {
     let mut report = Report::new(report::machine_description());
     for backend in args.backend.clone() {
         run_backend(&args, backend, &mut report).await?;
+        for &size in &args.fetch_sizes {
+            let row = fetch_scale::run(backend, size, &args.postgres_url, args.fetch_samples).await?;
+            eprintln!("{row:?}");
+            report.fetch_rows.push(row);
+        }
     }
     report.print_markdown();
+    report.print_fetch_markdown();
     report.write_json(&args.out)?;
     if args.smoke {
         report.check_smoke()?;

@@ -105,6 +105,7 @@ pub struct Report {
     pub machine: String,
     pub date: String,
     pub rows: Vec<Row>,
+    pub fetch_rows: Vec<crate::fetch_scale::FetchRow>,
 }
 
 /// CPU model, cores and memory of this machine, from /proc.
@@ -132,6 +133,7 @@ impl Report {
             machine,
             date: chrono::Utc::now().to_rfc3339(),
             rows: Vec::new(),
+            fetch_rows: Vec::new(),
         }
     }
 
@@ -146,6 +148,22 @@ impl Report {
                 r.requests_per_second_range.1, r.updated_per_second, r.p50_ms, r.p99_ms, r.max_ms, r.errors,
                 r.peak_rss_mib.map_or("-".into(), |m| format!("{m:.1}")), r.limit_requests_per_second, r.ratio,
                 r.pgbench_tps.map_or("-".into(), |t| format!("{t:.0}"))
+            );
+        }
+    }
+
+    pub fn print_fetch_markdown(&self) {
+        println!("\n| backend | follow-ups | first page p50 ms | first page p99 ms | deep page p50 ms | deep page p99 ms |");
+        println!("|---|---|---|---|---|---|");
+        for r in &self.fetch_rows {
+            println!(
+                "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",
+                r.backend,
+                r.follow_ups,
+                r.first_page_p50_ms,
+                r.first_page_p99_ms,
+                r.deep_page_p50_ms,
+                r.deep_page_p99_ms
             );
         }
     }
