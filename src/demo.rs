@@ -1,8 +1,11 @@
-//! Demo data: two dealers with two departments each, staff, follow-ups in mixed states,
-//! and a service subscriber granted on the first dealer only.
+//! Demo data: two dealers with two departments each, staff, task types with message
+//! templates, follow-ups in mixed states, and a service subscriber granted on the first
+//! dealer only.
 //!
 //! Every id is derived from a fixed label, so the demo data is the same on every machine
 //! and seeding an already seeded database changes nothing.
+
+mod templates;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
@@ -181,6 +184,7 @@ async fn seed_dealer(store: &dyn Store, dealer: &DemoDealer, now: DateTime<Utc>)
             })
             .await?;
     }
+    templates::seed_templates(store, &dealer_uuid, &dealer.task_type_uuids).await?;
     for department in &dealer.departments {
         let department_uuid = OpaqueId::from_trusted(department.uuid.clone());
         store

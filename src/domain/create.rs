@@ -142,7 +142,12 @@ fn validate_notes(notes: Option<String>) -> Result<String, ValidationError> {
 }
 
 /// Checks the length and rejects control characters (notes may contain line breaks and tabs).
-fn check_text(field: &str, value: String, max: usize, multiline: bool) -> Result<String, ValidationError> {
+pub(crate) fn check_text(
+    field: &str,
+    value: String,
+    max: usize,
+    multiline: bool,
+) -> Result<String, ValidationError> {
     let length = value.chars().count();
     if length > max {
         let problem = format!("is {length} characters long; the maximum is {max}");

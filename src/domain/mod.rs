@@ -14,6 +14,8 @@ pub mod overdue;
 pub mod page;
 pub mod person;
 pub mod plan;
+pub mod task_type;
+pub mod template;
 pub mod update;
 pub mod warning;
 

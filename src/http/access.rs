@@ -95,3 +95,29 @@ fn not_authorized(subscriber: &Subscriber, dealer: &OpaqueId) -> ApiError {
     )
     .with_metadata("dealerUUID", dealer.as_str())
 }
+
+/// Resolves a dealer for a write, which needs a grant on the dealer itself.
+///
+/// A subscriber with grants only on some of the dealer's departments may read the dealer's
+/// task types and templates, but not change them.
+pub async fn authorize_dealer_write(
+    state: &AppState,
+    subscriber: &Subscriber,
+    dealer_uuid: &OpaqueId,
+) -> Result<Dealer, ApiError> {
+    let access = authorize_dealer(state, subscriber, dealer_uuid).await?;
+    match access.scope {
+        DepartmentScope::All => Ok(access.dealer),
+        DepartmentScope::Only(_) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "NOT_AUTHORIZED_REQUEST",
+            format!(
+                "service subscriber {:?} has grants only on departments of dealer {dealer_uuid}, \
+                 and this change needs a grant on the dealer; ask the administrator to grant it \
+                 the dealer",
+                subscriber.username
+            ),
+        )
+        .with_metadata("dealerUUID", dealer_uuid.as_str())),
+    }
+}

@@ -12,6 +12,8 @@ mod health;
 mod history;
 mod rejection;
 mod request_id;
+mod task_type;
+mod template;
 mod update;
 
 use std::sync::Arc;
@@ -108,6 +110,22 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/leads/followup/department/{departmentUUID}/user/{userUUID}",
             post(create::create_follow_ups),
+        )
+        .route(
+            "/leads/followup/dealer/{dealerUUID}/tasktype",
+            post(task_type::create_task_type),
+        )
+        .route(
+            "/leads/followup/dealer/{dealerUUID}/tasktype/list",
+            get(task_type::list_task_types),
+        )
+        .route(
+            "/leads/followup/dealer/{dealerUUID}/template",
+            post(template::create_template),
+        )
+        .route(
+            "/leads/followup/dealer/{dealerUUID}/templatetype/{templateType}/list",
+            get(template::list_templates),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -10,6 +10,7 @@ pub mod model;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
+pub mod template;
 
 use std::sync::Arc;
 
@@ -18,7 +19,9 @@ use async_trait::async_trait;
 pub use create::{Author, CreateBatch, CreateResult, CreatedFollowUp};
 pub use error::StoreError;
 pub use model::*;
+pub use template::{CreateTemplateResult, NewTemplate, TaskType, Template};
 
+use crate::domain::template::TemplateType;
 use crate::domain::OpaqueId;
 
 /// Everything the service reads and writes.
@@ -69,6 +72,20 @@ pub trait Store: Send + Sync + 'static {
     async fn create_user(&self, user: NewUser) -> Result<(), StoreError>;
     async fn create_subscriber(&self, username: &str, password_hash: &str) -> Result<(), StoreError>;
     async fn create_task_type(&self, task_type: NewTaskType) -> Result<(), StoreError>;
+
+    /// Reads every task type of a dealer, in creation order.
+    async fn list_task_types(&self, dealer_id: i64) -> Result<Vec<TaskType>, StoreError>;
+
+    /// Creates a template in one transaction. A new default demotes the stored default of
+    /// the same task type, type and locale. Creations for one task type run one at a time.
+    async fn create_template(&self, template: NewTemplate) -> Result<CreateTemplateResult, StoreError>;
+
+    /// Reads every template of one type of a dealer, in creation order.
+    async fn list_templates(
+        &self,
+        dealer_id: i64,
+        template_type: TemplateType,
+    ) -> Result<Vec<Template>, StoreError>;
 
     /// Adds (`granted = true`) or removes a subscriber's grant on a dealer or department.
     async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<(), StoreError>;

@@ -17,3 +17,5 @@ mod process;
 mod proxy;
 mod replicas;
 mod samples;
+mod task_types;
+mod templates;

@@ -9,6 +9,7 @@ mod admin;
 mod create;
 mod fetch;
 mod read;
+mod template;
 mod update;
 
 use std::str::FromStr;
@@ -22,7 +23,9 @@ use super::{
     HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType, NewUser, Store, StoreError,
     StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
 };
+use crate::domain::template::TemplateType;
 use crate::domain::OpaqueId;
+use crate::storage::{CreateTemplateResult, NewTemplate, TaskType, Template};
 
 /// A PostgreSQL database reached through one connection pool.
 #[derive(Clone)]
@@ -119,6 +122,22 @@ impl Store for PgStore {
 
     async fn create_task_type(&self, task_type: NewTaskType) -> Result<(), StoreError> {
         admin::create_task_type(&self.pool, task_type).await
+    }
+
+    async fn list_task_types(&self, dealer_id: i64) -> Result<Vec<TaskType>, StoreError> {
+        template::list_task_types(&self.pool, dealer_id).await
+    }
+
+    async fn create_template(&self, new: NewTemplate) -> Result<CreateTemplateResult, StoreError> {
+        template::create_template(&self.pool, new).await
+    }
+
+    async fn list_templates(
+        &self,
+        dealer_id: i64,
+        template_type: TemplateType,
+    ) -> Result<Vec<Template>, StoreError> {
+        template::list_templates(&self.pool, dealer_id, template_type).await
     }
 
     async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<(), StoreError> {

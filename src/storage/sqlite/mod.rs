@@ -11,6 +11,7 @@ mod admin;
 mod create;
 mod fetch;
 mod read;
+mod template;
 mod update;
 mod writer;
 
@@ -24,7 +25,9 @@ use super::{
     HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType, NewUser, SqliteSynchronous, Store,
     StoreError, StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
 };
+use crate::domain::template::TemplateType;
 use crate::domain::OpaqueId;
+use crate::storage::{CreateTemplateResult, NewTemplate, TaskType, Template};
 
 /// A SQLite database file with one writer connection and a pool of readers.
 #[derive(Clone)]
@@ -153,6 +156,22 @@ impl Store for SqliteStore {
 
     async fn create_task_type(&self, task_type: NewTaskType) -> Result<(), StoreError> {
         admin::create_task_type(&self.admin, task_type).await
+    }
+
+    async fn list_task_types(&self, dealer_id: i64) -> Result<Vec<TaskType>, StoreError> {
+        template::list_task_types(&self.readers, dealer_id).await
+    }
+
+    async fn create_template(&self, new: NewTemplate) -> Result<CreateTemplateResult, StoreError> {
+        template::create_template(&self.admin, new).await
+    }
+
+    async fn list_templates(
+        &self,
+        dealer_id: i64,
+        template_type: TemplateType,
+    ) -> Result<Vec<Template>, StoreError> {
+        template::list_templates(&self.readers, dealer_id, template_type).await
     }
 
     async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<(), StoreError> {
