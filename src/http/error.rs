@@ -109,6 +109,18 @@ impl From<StoreError> for ApiError {
                 tracing::warn!(error = %source, "database unavailable");
                 Self::database_unavailable()
             }
+            StoreError::AlreadyExists { kind, id } => Self::new(
+                StatusCode::CONFLICT,
+                "ALREADY_EXISTS",
+                format!("a {kind} with id {id} already exists; choose another id or omit it"),
+            )
+            .with_metadata("id", id),
+            StoreError::NotFound { kind, id } => Self::new(
+                StatusCode::NOT_FOUND,
+                "NOT_FOUND",
+                format!("{kind} {id} does not exist; check the id"),
+            )
+            .with_metadata("id", id),
             other => {
                 tracing::error!(error = %other, "storage failure");
                 Self::internal()
