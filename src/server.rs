@@ -17,7 +17,12 @@ pub async fn build_state(
 ) -> Result<AppState, StoreError> {
     let auth = Authenticator::new(store.clone(), auth_options).await?;
     auth.spawn_refresh(auth_options.refresh_interval);
-    Ok(AppState { store, auth, limits })
+    Ok(AppState {
+        store,
+        auth,
+        limits,
+        metrics: crate::metrics::recorder(),
+    })
 }
 
 /// Serves requests on `listener` until `shutdown` completes, then lets in-flight requests

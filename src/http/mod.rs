@@ -1,10 +1,13 @@
 //! The axum HTTP layer: routes, envelope, authentication and request ids.
 
 mod authentication;
+mod context;
 mod envelope;
 mod error;
 mod fallback;
 mod health;
+mod metrics;
+mod observe;
 mod rejection;
 mod request_id;
 mod update;
@@ -14,6 +17,7 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, put};
 use axum::{middleware, Router};
+use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 
 pub use error::ApiError;
@@ -46,6 +50,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub auth: Arc<Authenticator>,
     pub limits: Limits,
+    /// Renders the process-wide metrics for `GET /metrics`.
+    pub metrics: PrometheusHandle,
 }
 
 /// Builds the router with every route and middleware.
@@ -58,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render_metrics))
         .fallback(fallback::route_not_found)
         .method_not_allowed_fallback(fallback::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -65,6 +72,7 @@ pub fn router(state: AppState) -> Router {
             tracing::error!("a request handler panicked");
             axum::response::IntoResponse::into_response(ApiError::internal())
         }))
+        .layer(middleware::from_fn(observe::observe_request))
         .layer(middleware::from_fn(request_id::assign_request_id))
         .with_state(state)
 }

@@ -6,6 +6,7 @@
 mod change_set;
 mod error;
 pub mod model;
+mod pool;
 mod rows;
 pub mod sqlite;
 
@@ -15,6 +16,7 @@ use async_trait::async_trait;
 
 pub use error::StoreError;
 pub use model::*;
+pub use pool::{time_acquire, PoolStats};
 
 use crate::domain::OpaqueId;
 
@@ -68,6 +70,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether a dealer with this id exists.
     async fn dealer_exists(&self, uuid: &OpaqueId) -> Result<bool, StoreError>;
+
+    /// Reports the figures of each connection pool, for metrics; none by default.
+    fn pool_stats(&self) -> Vec<PoolStats> {
+        Vec::new()
+    }
 }
 
 /// Opens the store named by a database URL and applies pending migrations.

@@ -2,17 +2,16 @@
 //! acknowledged batch survives.
 
 use std::collections::{HashMap, HashSet};
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 use crate::common::*;
+use crate::server_process::ServerProcess;
 
 const BATCH: usize = 10;
 const ROUNDS: usize = 3;
@@ -20,28 +19,8 @@ const CLIENTS: u64 = 4;
 
 /// Starts `followups serve` on an ephemeral port and returns it with its base URL.
 async fn start_server(database_url: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_followups"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
-        .env("FOLLOWUPS_DATABASE_URL", database_url)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = loop {
-        let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
-            .await
-            .expect("server did not start within 10 s")
-            .unwrap()
-            .expect("server exited before listening");
-        let log: serde_json::Value = serde_json::from_str(&line).unwrap();
-        if log["fields"]["message"] == "listening" {
-            break log["fields"]["address"].as_str().unwrap().to_owned();
-        }
-    };
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, format!("http://{address}"))
+    let server = ServerProcess::start(database_url, "info", &[]).await;
+    (server.child, server.base_url)
 }
 
 /// Sends batches until the server stops answering; returns the acknowledged request ids.

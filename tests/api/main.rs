@@ -6,4 +6,6 @@ mod bad_input;
 mod common;
 mod concurrency;
 mod crash;
+mod observability;
 mod samples;
+mod server_process;

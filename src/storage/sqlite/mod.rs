@@ -17,7 +17,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use super::{
     Department, FollowUp, GrantScope, HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType,
-    NewUser, SqliteSynchronous, Store, StoreError, StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
+    NewUser, PoolStats, SqliteSynchronous, Store, StoreError, StoreOptions, SubscriberRecord, UpdateBatch,
+    UpdateResult,
 };
 use crate::domain::OpaqueId;
 
@@ -143,5 +144,12 @@ impl Store for SqliteStore {
 
     async fn dealer_exists(&self, uuid: &OpaqueId) -> Result<bool, StoreError> {
         read::dealer_exists(&self.readers, uuid).await
+    }
+
+    fn pool_stats(&self) -> Vec<PoolStats> {
+        vec![
+            PoolStats::of("writer", &self.writer),
+            PoolStats::of("readers", &self.readers),
+        ]
     }
 }
