@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::auth::{Authenticator, AuthenticatorOptions};
-use crate::http::{router, AppState, Limits};
+use crate::http::{router, AppState, Limits, SubscriberRateLimit};
 use crate::storage::{Store, StoreError};
 
 /// Builds the handler state and starts the credential cache refresh task.
@@ -17,11 +17,13 @@ pub async fn build_state(
 ) -> Result<AppState, StoreError> {
     let auth = Authenticator::new(store.clone(), auth_options).await?;
     auth.spawn_refresh(auth_options.refresh_interval);
+    let rate_limit = SubscriberRateLimit::new(limits.rate_limit_per_second, limits.rate_limit_burst);
     Ok(AppState {
         store,
         auth,
         limits,
         metrics: crate::metrics::recorder(),
+        rate_limit: rate_limit.map(Arc::new),
     })
 }
 

@@ -57,4 +57,9 @@ impl RequestContext {
     pub fn set_follow_up_count(&self, count: usize) {
         self.facts().follow_up_count = Some(count);
     }
+
+    /// Records the subscriber's rate limit status.
+    pub fn set_rate_limit(&self, status: RateLimitStatus) {
+        self.facts().rate_limit = Some(status);
+    }
 }

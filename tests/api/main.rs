@@ -6,6 +6,8 @@ mod bad_input;
 mod common;
 mod concurrency;
 mod crash;
+mod limits;
 mod observability;
 mod samples;
 mod server_process;
+mod throttle;
