@@ -6,6 +6,7 @@ mod bad_input;
 mod common;
 mod concurrency;
 mod crash;
+mod drain;
 mod limits;
 mod observability;
 mod samples;
