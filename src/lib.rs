@@ -15,5 +15,6 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod metrics;
 pub mod server;
 pub mod storage;

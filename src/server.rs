@@ -1,7 +1,8 @@
 //! Starting and stopping the HTTP server.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 
@@ -22,14 +23,39 @@ pub async fn build_state(
 }
 
 /// Serves requests on `listener` until `shutdown` completes, then lets in-flight requests
-/// finish before returning.
+/// finish for at most `drain_timeout` before returning.
+///
+/// The limit matters because a client that never finishes sending its request would
+/// otherwise hold the shutdown open. A bulk update cut off by it is never half applied:
+/// its transaction commits or rolls back as a whole.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    drain_timeout: Duration,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    let (signalled, mut on_signal) = tokio::sync::watch::channel(false);
+    let shutdown = async move {
+        shutdown.await;
+        let _ = signalled.send(true);
+    };
+    let deadline = async move {
+        if on_signal.wait_for(|signalled| *signalled).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(drain_timeout).await;
+    };
+    let serve = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .into_future();
+    tokio::select! {
+        result = serve => result,
+        () = deadline => {
+            tracing::warn!(drain_timeout_secs = drain_timeout.as_secs_f64(), "connections still open after the drain timeout; stopping");
+            Ok(())
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

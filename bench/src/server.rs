@@ -30,6 +30,8 @@ impl Server {
     pub async fn start(database_url: &str) -> anyhow::Result<Self> {
         let mut child = Command::new(server_binary()?)
             .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+            // The load is one subscriber far above the default per-subscriber rate.
+            .args(["--rate-limit-per-second", "0"])
             .env("FOLLOWUPS_DATABASE_URL", database_url)
             .env("RUST_LOG", "warn,followups::cli=info")
             .stdout(Stdio::null())

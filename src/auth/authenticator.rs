@@ -1,5 +1,6 @@
 //! Verifies Basic credentials against stored Argon2id hashes, caching successes.
 
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,10 +8,13 @@ use std::time::Duration;
 use moka::sync::Cache;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use tokio::sync::{Mutex, Semaphore};
 
 use super::basic::BasicCredentials;
 use super::password::{hash_password, verify_password};
-use crate::storage::{Grants, Store, StoreError};
+use super::throttle::{LoginThrottle, ThrottleOptions, Throttled};
+use crate::metrics::PASSWORD_VERIFICATIONS;
+use crate::storage::{Grants, Store, StoreError, SubscriberRecord};
 
 /// Cache settings for verified credentials.
 #[derive(Debug, Clone)]
@@ -21,6 +25,10 @@ pub struct AuthenticatorOptions {
     pub cache_ttl: Duration,
     /// How often the server checks the database for changed subscribers or grants.
     pub refresh_interval: Duration,
+    /// Maximum Argon2 verifications running at once; each allocates 19 MiB.
+    pub max_concurrent_verifications: usize,
+    /// Failed-login budget per client address and per username.
+    pub throttle: ThrottleOptions,
 }
 
 impl Default for AuthenticatorOptions {
@@ -29,6 +37,8 @@ impl Default for AuthenticatorOptions {
             cache_capacity: 10_000,
             cache_ttl: Duration::from_secs(300),
             refresh_interval: Duration::from_secs(1),
+            max_concurrent_verifications: 2,
+            throttle: ThrottleOptions::default(),
         }
     }
 }
@@ -45,6 +55,8 @@ pub struct Subscriber {
 pub enum AuthError {
     #[error("wrong username or password")]
     WrongCredentials,
+    #[error("too many failed logins; retry after {:?}", .0.retry_after)]
+    Throttled(Throttled),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -71,6 +83,12 @@ pub struct Authenticator {
     decoy_hash: String,
     /// Argon2 verifications run so far, successful or not.
     verifications: AtomicU64,
+    /// Bounds concurrent Argon2 verifications, and so their memory.
+    verification_permits: Semaphore,
+    /// One lock per credential being verified, so that concurrent first requests with the
+    /// same credentials run Argon2 once and the others find the cached result.
+    in_flight: Cache<[u8; 32], Arc<Mutex<()>>>,
+    throttle: LoginThrottle,
 }
 
 impl Authenticator {
@@ -92,31 +110,37 @@ impl Authenticator {
             cache_key_secret,
             decoy_hash,
             verifications: AtomicU64::new(0),
+            verification_permits: Semaphore::new(options.max_concurrent_verifications.max(1)),
+            in_flight: Cache::builder().time_to_idle(Duration::from_secs(60)).build(),
+            throttle: LoginThrottle::new(&options.throttle),
         }))
     }
 
     /// Returns the subscriber these credentials belong to.
-    pub async fn authenticate(&self, credentials: &BasicCredentials) -> Result<Arc<Subscriber>, AuthError> {
+    ///
+    /// Cached credentials are accepted at once. Otherwise a throttled `client` address or
+    /// username is rejected before Argon2 runs, and a wrong password counts as a failure.
+    pub async fn authenticate(
+        &self,
+        credentials: &BasicCredentials,
+        client: Option<IpAddr>,
+    ) -> Result<Arc<Subscriber>, AuthError> {
         let key = self.cache_key(credentials);
-        let generation = self.generation.load(Ordering::Acquire);
-        if let Some(entry) = self.cache.get(&key) {
-            if entry.generation == generation {
-                return Ok(entry.subscriber);
-            }
+        if let Some(subscriber) = self.cached(&key) {
+            return Ok(subscriber);
         }
-        let record = self.store.find_subscriber(&credentials.username).await?;
-        let record = record.filter(|r| r.active);
-        let hash = record
-            .as_ref()
-            .map_or_else(|| self.decoy_hash.clone(), |r| r.password_hash.clone());
-        let password = credentials.password.clone();
-        self.verifications.fetch_add(1, Ordering::Relaxed);
-        let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-            .await
-            .expect("verifying does not panic");
-        let record = match record {
-            Some(record) if valid => record,
-            _ => return Err(AuthError::WrongCredentials),
+        self.throttle
+            .check(&credentials.username, client)
+            .map_err(AuthError::Throttled)?;
+        let lock = self.in_flight.get_with(key, Default::default);
+        let _same_credentials = lock.lock().await;
+        if let Some(subscriber) = self.cached(&key) {
+            return Ok(subscriber);
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let Some(record) = self.verify(credentials).await? else {
+            self.throttle.record_failure(&credentials.username, client);
+            return Err(AuthError::WrongCredentials);
         };
         let subscriber = Arc::new(Subscriber {
             id: record.id,
@@ -129,6 +153,35 @@ impl Authenticator {
         };
         self.cache.insert(key, entry);
         Ok(subscriber)
+    }
+
+    /// Returns the cached subscriber for `key` unless subscribers changed since it was cached.
+    fn cached(&self, key: &[u8; 32]) -> Option<Arc<Subscriber>> {
+        let entry = self.cache.get(key)?;
+        let current = entry.generation == self.generation.load(Ordering::Acquire);
+        current.then_some(entry.subscriber)
+    }
+
+    /// Loads the subscriber and checks the password with Argon2 under a permit; returns
+    /// `None` when the username is unknown or inactive or the password is wrong.
+    async fn verify(&self, credentials: &BasicCredentials) -> Result<Option<SubscriberRecord>, StoreError> {
+        let record = self.store.find_subscriber(&credentials.username).await?;
+        let record = record.filter(|r| r.active);
+        let hash = record
+            .as_ref()
+            .map_or_else(|| self.decoy_hash.clone(), |r| r.password_hash.clone());
+        let password = credentials.password.clone();
+        let _permit = self
+            .verification_permits
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
+        self.verifications.fetch_add(1, Ordering::Relaxed);
+        metrics::counter!(PASSWORD_VERIFICATIONS).increment(1);
+        let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .expect("verifying does not panic");
+        Ok(record.filter(|_| valid))
     }
 
     /// Returns how many Argon2 verifications ran, including those against the decoy hash.

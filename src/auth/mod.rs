@@ -3,6 +3,8 @@
 mod authenticator;
 mod basic;
 pub mod password;
+mod throttle;
 
 pub use authenticator::{AuthError, Authenticator, AuthenticatorOptions, Subscriber};
 pub use basic::{parse_basic, BasicCredentials, BasicError};
+pub use throttle::{ThrottleOptions, ThrottleReason, Throttled};

@@ -116,6 +116,44 @@ pub struct ServeArgs {
     #[arg(long, env = "FOLLOWUPS_AUTH_REFRESH_MS", default_value_t = 1000,
           value_parser = clap::value_parser!(u64).range(10..))]
     pub auth_refresh_ms: u64,
+
+    /// Seconds that SIGTERM or Ctrl-C waits for in-flight requests before the server stops.
+    #[arg(long, env = "FOLLOWUPS_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
+    pub shutdown_timeout_secs: u64,
+
+    /// Milliseconds a request may take before it is answered with 503 REQUEST_TIMED_OUT.
+    #[arg(long, env = "FOLLOWUPS_REQUEST_TIMEOUT_MS", default_value_t = 30_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_ms: u64,
+
+    /// Requests in progress at once; further requests are answered with 503 SERVER_BUSY.
+    #[arg(long, env = "FOLLOWUPS_MAX_CONCURRENT_REQUESTS", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_concurrent_requests: u32,
+
+    /// Requests per second each service subscriber may sustain (429 beyond); 0 turns it off.
+    #[arg(long, env = "FOLLOWUPS_RATE_LIMIT_PER_SECOND", default_value_t = 200)]
+    pub rate_limit_per_second: u32,
+
+    /// Requests a service subscriber may send at once before the per-second rate applies.
+    #[arg(long, env = "FOLLOWUPS_RATE_LIMIT_BURST", default_value_t = 400,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit_burst: u32,
+
+    /// Argon2 password checks running at once; each takes 19 MiB of memory.
+    #[arg(long, env = "FOLLOWUPS_MAX_CONCURRENT_PASSWORD_CHECKS", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_concurrent_password_checks: u32,
+
+    /// Failed logins a client address or username may make in a row before it is throttled.
+    #[arg(long, env = "FOLLOWUPS_LOGIN_FAILURE_BURST", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_failure_burst: u32,
+
+    /// Milliseconds after which a throttled client address or username may fail once more.
+    #[arg(long, env = "FOLLOWUPS_LOGIN_FAILURE_INTERVAL_MS", default_value_t = 6_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub login_failure_interval_ms: u64,
 }
 
 #[derive(Debug, Subcommand)]

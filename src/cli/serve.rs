@@ -9,7 +9,7 @@ use base64::Engine;
 use tokio::net::TcpListener;
 
 use super::args::ServeArgs;
-use crate::auth::AuthenticatorOptions;
+use crate::auth::{AuthenticatorOptions, ThrottleOptions};
 use crate::demo::{self, DemoData};
 use crate::http::Limits;
 use crate::server;
@@ -43,23 +43,40 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             args.listen
         )
     })?;
-    let auth_options = AuthenticatorOptions {
-        cache_ttl: Duration::from_secs(args.auth_cache_ttl_secs),
-        refresh_interval: Duration::from_millis(args.auth_refresh_ms),
-        ..AuthenticatorOptions::default()
-    };
-    let limits = Limits {
-        max_ids_per_request: args.max_ids_per_request as usize,
-    };
-    let state = server::build_state(store, &auth_options, limits).await?;
+    let state = server::build_state(store, &auth_options(&args), limits(&args)).await?;
     let address = listener.local_addr()?;
     if let Some(data) = &demo_data {
         print_demo_banner(data, address);
     }
     tracing::info!(%address, database = %redact_url(database_url), "listening");
-    server::run(listener, state, server::shutdown_signal()).await?;
+    let drain_timeout = Duration::from_secs(args.shutdown_timeout_secs);
+    server::run(listener, state, server::shutdown_signal(), drain_timeout).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+fn auth_options(args: &ServeArgs) -> AuthenticatorOptions {
+    AuthenticatorOptions {
+        cache_ttl: Duration::from_secs(args.auth_cache_ttl_secs),
+        refresh_interval: Duration::from_millis(args.auth_refresh_ms),
+        max_concurrent_verifications: args.max_concurrent_password_checks as usize,
+        throttle: ThrottleOptions {
+            burst: args.login_failure_burst,
+            interval: Duration::from_millis(args.login_failure_interval_ms),
+            ..ThrottleOptions::default()
+        },
+        ..AuthenticatorOptions::default()
+    }
+}
+
+fn limits(args: &ServeArgs) -> Limits {
+    Limits {
+        max_ids_per_request: args.max_ids_per_request as usize,
+        request_timeout: Duration::from_millis(args.request_timeout_ms),
+        max_concurrent_requests: args.max_concurrent_requests as usize,
+        rate_limit_per_second: args.rate_limit_per_second,
+        rate_limit_burst: args.rate_limit_burst,
+    }
 }
 
 pub async fn open_store(database_url: &str, options: &StoreOptions) -> anyhow::Result<Arc<dyn Store>> {

@@ -163,9 +163,7 @@ pub(crate) fn check_text(
 
 /// Parses a strict `yyyy-MM-dd` date, as upstream due dates are written.
 fn parse_due_date(raw: &str) -> Result<NaiveDate, ValidationError> {
-    let shaped = raw.len() == 10 && raw.as_bytes()[4] == b'-' && raw.as_bytes()[7] == b'-';
-    let parsed = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().filter(|_| shaped);
-    parsed.ok_or_else(|| {
+    super::date::parse_calendar_date(raw).ok_or_else(|| {
         ValidationError::new(
             "dueDate",
             Some(raw),

@@ -186,9 +186,9 @@ fn date(object: &Map<String, Value>, key: &str) -> Result<Option<NaiveDate>, Val
         )
     };
     let text = value.as_str().ok_or_else(invalid)?;
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+    super::date::parse_calendar_date(text)
         .map(Some)
-        .map_err(|_| invalid())
+        .ok_or_else(invalid)
 }
 
 fn check_date_range(filter: &FollowUpFilter) -> Result<(), ValidationError> {

@@ -4,6 +4,7 @@ pub mod clock;
 pub mod create;
 pub mod create_batch;
 pub mod create_plan;
+pub mod date;
 pub mod fetch;
 pub mod filter;
 pub mod follow_up;

@@ -21,6 +21,18 @@ pub enum Outcome {
     NoChange,
 }
 
+impl Outcome {
+    /// The name used on the wire and as a metric label, such as `ALREADY_ARCHIVED`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Updated => "UPDATED",
+            Self::AlreadyArchived => "ALREADY_ARCHIVED",
+            Self::NotFound => "NOT_FOUND",
+            Self::NoChange => "NO_CHANGE",
+        }
+    }
+}
+
 /// A planned change of one follow-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {

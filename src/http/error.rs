@@ -1,9 +1,13 @@
 //! The one error type of the HTTP layer and its JSON envelope.
 
+use std::time::Duration;
+
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value};
+
+use super::rate_limit::ceil_secs;
 
 use crate::domain::{ValidationError, Warning};
 use crate::storage::StoreError;
@@ -19,6 +23,8 @@ pub struct ApiError {
     pub warnings: Vec<Warning>,
     /// Endpoint-specific top-level fields, such as `updateSuccessful`.
     pub extra: Map<String, Value>,
+    /// Seconds for the `Retry-After` header; a 503 without it sends 1.
+    pub retry_after_secs: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -47,6 +53,7 @@ impl ApiError {
             metadata: Map::new(),
             warnings: Vec::new(),
             extra: Map::new(),
+            retry_after_secs: None,
         }
     }
 
@@ -62,6 +69,12 @@ impl ApiError {
 
     pub fn with_warnings(mut self, warnings: Vec<Warning>) -> Self {
         self.warnings = warnings;
+        self
+    }
+
+    /// Sets `Retry-After`, rounded up to whole seconds.
+    pub fn with_retry_after(mut self, wait: Duration) -> Self {
+        self.retry_after_secs = Some(ceil_secs(wait).max(1));
         self
     }
 
@@ -85,6 +98,44 @@ impl ApiError {
             "the database is unreachable or busy and nothing was changed; retry after the \
              Retry-After interval",
         )
+    }
+}
+
+impl ApiError {
+    /// The server has reached its bound on requests in progress.
+    pub fn server_busy() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "SERVER_BUSY",
+            "the server is handling its maximum number of requests and did not start this one; \
+             retry after the Retry-After interval",
+        )
+    }
+
+    /// The request did not finish within `timeout`.
+    pub fn timed_out(timeout: Duration) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "REQUEST_TIMED_OUT",
+            format!(
+                "the request did not finish within {} ms; a bulk update may still have been \
+                 applied, and retrying it is safe because follow-ups already changed report NO_CHANGE",
+                timeout.as_millis()
+            ),
+        )
+    }
+
+    /// The subscriber used up its request rate limit.
+    pub fn rate_limited(username: &str, retry_after: Duration) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMITED",
+            format!(
+                "service subscriber {username:?} sent more requests than its rate limit allows; \
+                 retry after the Retry-After interval and see the RateLimit-* headers"
+            ),
+        )
+        .with_retry_after(retry_after)
     }
 }
 
@@ -150,8 +201,14 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static("Basic realm=\"followups\""),
             );
         }
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
-            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        match self.retry_after_secs {
+            Some(secs) => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            None if self.status == StatusCode::SERVICE_UNAVAILABLE => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            None => {}
         }
         response
     }

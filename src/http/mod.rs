@@ -1,7 +1,9 @@
 //! The axum HTTP layer: routes, envelope, authentication and request ids.
 
 mod access;
+mod admission;
 mod authentication;
+mod context;
 mod create;
 mod envelope;
 mod error;
@@ -10,6 +12,9 @@ mod fetch;
 mod follow_up_json;
 mod health;
 mod history;
+mod metrics;
+mod observe;
+mod rate_limit;
 mod rejection;
 mod request_id;
 mod task_type;
@@ -17,13 +22,17 @@ mod template;
 mod update;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use axum::{middleware, Router};
+use metrics_exporter_prometheus::PrometheusHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 
+use admission::Admission;
 pub use error::ApiError;
+pub use rate_limit::SubscriberRateLimit;
 pub use request_id::{RequestId, REQUEST_ID_HEADER};
 
 use crate::auth::Authenticator;
@@ -38,12 +47,24 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct Limits {
     /// Maximum `followUpUUIDs` per bulk update.
     pub max_ids_per_request: usize,
+    /// Time after which a request is answered with 503 `REQUEST_TIMED_OUT`.
+    pub request_timeout: Duration,
+    /// Requests in progress at once; more are answered with 503 `SERVER_BUSY`.
+    pub max_concurrent_requests: usize,
+    /// Requests per second each subscriber may sustain; 0 turns the rate limit off.
+    pub rate_limit_per_second: u32,
+    /// Requests a subscriber may send at once before the rate applies.
+    pub rate_limit_burst: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
             max_ids_per_request: 1000,
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_requests: 512,
+            rate_limit_per_second: 200,
+            rate_limit_burst: 400,
         }
     }
 }
@@ -59,6 +80,10 @@ pub struct AppState {
     pub departments: moka::sync::Cache<OpaqueId, Department>,
     /// The current time for date rules such as overdue; tests replace it.
     pub clock: Arc<dyn Clock>,
+    /// Renders the process-wide metrics for `GET /metrics`.
+    pub metrics: PrometheusHandle,
+    /// The per-subscriber rate limit; `None` when turned off.
+    pub rate_limit: Option<Arc<SubscriberRateLimit>>,
 }
 
 impl AppState {
@@ -69,12 +94,15 @@ impl AppState {
         clock: Arc<dyn Clock>,
     ) -> Self {
         let departments = moka::sync::Cache::new(10_000);
+        let rate_limit = SubscriberRateLimit::new(limits.rate_limit_per_second, limits.rate_limit_burst);
         Self {
             store,
             auth,
             limits,
             departments,
             clock,
+            metrics: crate::metrics::recorder(),
+            rate_limit: rate_limit.map(Arc::new),
         }
     }
 
@@ -93,6 +121,7 @@ impl AppState {
 
 /// Builds the router with every route and middleware.
 pub fn router(state: AppState) -> Router {
+    let admission = Admission::new(state.limits.max_concurrent_requests, state.limits.request_timeout);
     let update = put(update::update_follow_ups).fallback(update::update_method_not_allowed);
     Router::new()
         .route(
@@ -129,6 +158,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render_metrics))
         .fallback(fallback::route_not_found)
         .method_not_allowed_fallback(fallback::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -136,6 +166,8 @@ pub fn router(state: AppState) -> Router {
             tracing::error!("a request handler panicked");
             axum::response::IntoResponse::into_response(ApiError::internal())
         }))
+        .layer(middleware::from_fn_with_state(admission, admission::admit))
+        .layer(middleware::from_fn(observe::observe_request))
         .layer(middleware::from_fn(request_id::assign_request_id))
         .with_state(state)
 }

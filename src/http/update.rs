@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::access::{authorize_department, parse_path_id};
 use super::authentication::Authenticated;
+use super::context::RequestContext;
 use super::envelope::Envelope;
 use super::error::ApiError;
 use super::fallback::method_not_allowed_error;
@@ -18,7 +19,8 @@ use super::request_id::RequestId;
 use super::{rejection, AppState};
 use crate::domain::plan::join_ids;
 use crate::domain::update::validate_update;
-use crate::domain::{BatchPlan, OpaqueId, Outcome, UpdateFollowUpsInput};
+use crate::domain::{BatchPlan, OpaqueId, Outcome, UpdateCommand, UpdateFollowUpsInput};
+use crate::metrics::FOLLOW_UP_OUTCOMES;
 use crate::storage::{UpdateBatch, UpdateResult};
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +80,7 @@ impl IntoResponse for UpdateError {
 pub async fn update_follow_ups(
     State(state): State<AppState>,
     Extension(request_id): Extension<RequestId>,
+    Extension(context): Extension<RequestContext>,
     subscriber: Result<Authenticated, ApiError>,
     path: Result<Path<UpdatePath>, PathRejection>,
     query: Result<Query<UpdateQuery>, QueryRejection>,
@@ -85,12 +88,14 @@ pub async fn update_follow_ups(
 ) -> Result<Envelope<UpdatePayload>, UpdateError> {
     let Authenticated(subscriber) = subscriber?;
     let Path(path) = path.map_err(rejection::from_path)?;
+    context.set_department(&path.department);
     let department_uuid = parse_path_id("departmentUUID", &path.department)?;
     let path_user = parse_path_id("userUUID", &path.user)?;
     let department = authorize_department(&state, &subscriber, &department_uuid).await?;
     let Query(query) = query.map_err(rejection::from_query)?;
     let all_or_none = parse_all_or_none(query.all_or_none.as_deref())?;
     let Json(input) = body.map_err(rejection::from_json)?;
+    context.set_follow_up_count(input.follow_up_uuids.as_ref().map_or(0, Vec::len));
     let command = validate_update(input, state.limits.max_ids_per_request).map_err(ApiError::from)?;
     let batch = UpdateBatch {
         department,
@@ -106,11 +111,21 @@ pub async fn update_follow_ups(
     let path_user = batch.path_user.clone();
     match state.store.apply_update(batch).await.map_err(ApiError::from)? {
         UpdateResult::Committed(plan) => {
+            count_outcomes(&command, &plan);
             let warnings = plan.warnings(&command, &department_uuid);
             Ok(Envelope::ok(payload(&plan, true), warnings))
         }
         UpdateResult::Rejected(plan) => Err(rejected(&plan, plan.warnings(&command, &department_uuid))),
         UpdateResult::UnknownUser => Err(unknown_user(&path_user).into()),
+    }
+}
+
+/// Counts the per-item outcomes of a committed batch.
+fn count_outcomes(command: &UpdateCommand, plan: &BatchPlan) {
+    let action = command.action.action_type().as_str();
+    for item in &plan.items {
+        let outcome = item.outcome.as_str();
+        metrics::counter!(FOLLOW_UP_OUTCOMES, "action" => action, "outcome" => outcome).increment(1);
     }
 }
 

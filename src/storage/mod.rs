@@ -7,6 +7,7 @@ mod change_set;
 pub mod create;
 mod error;
 pub mod model;
+mod pool;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
@@ -19,6 +20,7 @@ use async_trait::async_trait;
 pub use create::{Author, CreateBatch, CreateResult, CreatedFollowUp};
 pub use error::StoreError;
 pub use model::*;
+pub use pool::{time_acquire, PoolStats};
 pub use template::{CreateTemplateResult, NewTemplate, TaskType, Template};
 
 use crate::domain::template::TemplateType;
@@ -111,6 +113,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Reads one page of a dealer's follow-ups in `(due_date, uuid)` order.
     async fn fetch_follow_ups(&self, query: &FollowUpQuery) -> Result<FollowUpPage, StoreError>;
+
+    /// Reports the figures of each connection pool, for metrics; none by default.
+    fn pool_stats(&self) -> Vec<PoolStats> {
+        Vec::new()
+    }
 }
 
 /// Opens the store named by a database URL and applies pending migrations.

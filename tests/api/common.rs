@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use followups::auth::password::hash_password;
-use followups::auth::AuthenticatorOptions;
+use followups::auth::{AuthenticatorOptions, ThrottleOptions};
 use followups::domain::{FollowUpState, FollowUpStatus, ManualClock, OpaqueId};
 use followups::http::Limits;
 use followups::server;
@@ -52,10 +52,19 @@ pub const FIXTURE: Fixture = Fixture {
 };
 
 /// Settings a test may change.
+///
+/// The rate limit is off and the failed-login budget is large by default, so that tests
+/// of other behaviour can send many requests and wrong passwords from 127.0.0.1.
 #[derive(Clone)]
 pub struct TestConfig {
     pub max_ids_per_request: usize,
     pub auth_refresh: Duration,
+    pub request_timeout: Duration,
+    pub max_concurrent_requests: usize,
+    pub rate_limit_per_second: u32,
+    pub rate_limit_burst: u32,
+    pub max_concurrent_verifications: usize,
+    pub throttle: ThrottleOptions,
 }
 
 impl Default for TestConfig {
@@ -63,6 +72,15 @@ impl Default for TestConfig {
         Self {
             max_ids_per_request: 1000,
             auth_refresh: Duration::from_millis(50),
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_requests: 512,
+            rate_limit_per_second: 0,
+            rate_limit_burst: 1,
+            max_concurrent_verifications: 4,
+            throttle: ThrottleOptions {
+                burst: 1000,
+                ..ThrottleOptions::default()
+            },
         }
     }
 }
@@ -112,10 +130,16 @@ impl TestApp {
         seed_fixture(store.as_ref()).await;
         let auth_options = AuthenticatorOptions {
             refresh_interval: config.auth_refresh,
+            max_concurrent_verifications: config.max_concurrent_verifications,
+            throttle: config.throttle.clone(),
             ..Default::default()
         };
         let limits = Limits {
             max_ids_per_request: config.max_ids_per_request,
+            request_timeout: config.request_timeout,
+            max_concurrent_requests: config.max_concurrent_requests,
+            rate_limit_per_second: config.rate_limit_per_second,
+            rate_limit_burst: config.rate_limit_burst,
         };
         let mut state = server::build_state(store.clone(), &auth_options, limits)
             .await
@@ -125,7 +149,12 @@ impl TestApp {
         let auth = state.auth.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(server::run(listener, state, std::future::pending()));
+        tokio::spawn(server::run(
+            listener,
+            state,
+            std::future::pending(),
+            Duration::from_secs(5),
+        ));
         Self {
             base_url,
             client: reqwest::Client::new(),

@@ -13,6 +13,8 @@ use tokio::process::{Child, Command};
 pub async fn start_server(database_url: &str, extra_args: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_followups"))
         .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        // Load tests send far more than the default per-subscriber rate allows.
+        .args(["--rate-limit-per-second", "0"])
         .args(extra_args)
         .env("FOLLOWUPS_DATABASE_URL", database_url)
         .stdout(Stdio::null())

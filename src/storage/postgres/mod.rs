@@ -20,7 +20,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::{
     CreateBatch, CreateResult, Dealer, Department, FollowUp, FollowUpPage, FollowUpQuery, GrantScope,
-    HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType, NewUser, Store, StoreError,
+    HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType, NewUser, PoolStats, Store, StoreError,
     StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
 };
 use crate::domain::template::TemplateType;
@@ -176,5 +176,9 @@ impl Store for PgStore {
 
     async fn create_follow_ups(&self, batch: CreateBatch) -> Result<CreateResult, StoreError> {
         create::create_follow_ups(&self.pool, batch).await
+    }
+
+    fn pool_stats(&self) -> Vec<PoolStats> {
+        vec![PoolStats::of("primary", &self.pool)]
     }
 }

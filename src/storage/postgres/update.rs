@@ -6,7 +6,7 @@ use crate::domain::plan::plan_batch;
 use crate::domain::OpaqueId;
 use crate::storage::change_set::{encode_changes, index_rows};
 use crate::storage::rows::StateRow;
-use crate::storage::{StoreError, UpdateBatch, UpdateResult};
+use crate::storage::{time_acquire, StoreError, UpdateBatch, UpdateResult};
 
 /// Runs the batch on its own task, so that a client that disconnects mid-request cannot
 /// cancel the transaction halfway; PostgreSQL then commits or rolls back as a whole.
@@ -20,7 +20,7 @@ pub async fn apply_update(pool: &PgPool, batch: UpdateBatch) -> Result<UpdateRes
 }
 
 async fn run_update(pool: &PgPool, batch: UpdateBatch) -> Result<UpdateResult, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = time_acquire("writer", pool.begin()).await?;
     if !user_exists(&mut tx, batch.department.dealer_id, &batch.path_user).await? {
         return Ok(UpdateResult::UnknownUser);
     }

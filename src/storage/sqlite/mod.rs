@@ -22,8 +22,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 
 use super::{
     CreateBatch, CreateResult, Dealer, Department, FollowUp, FollowUpPage, FollowUpQuery, GrantScope,
-    HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType, NewUser, SqliteSynchronous, Store,
-    StoreError, StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
+    HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewTaskType, NewUser, PoolStats, SqliteSynchronous,
+    Store, StoreError, StoreOptions, SubscriberRecord, UpdateBatch, UpdateResult,
 };
 use crate::domain::template::TemplateType;
 use crate::domain::OpaqueId;
@@ -200,5 +200,19 @@ impl Store for SqliteStore {
 
     async fn fetch_follow_ups(&self, query: &FollowUpQuery) -> Result<FollowUpPage, StoreError> {
         fetch::fetch_follow_ups(&self.readers, query).await
+    }
+
+    fn pool_stats(&self) -> Vec<PoolStats> {
+        let writer = PoolStats {
+            pool: "writer",
+            size: 1,
+            idle: usize::from(self.writer.is_idle()),
+            max_connections: 1,
+        };
+        vec![
+            writer,
+            PoolStats::of("admin", &self.admin),
+            PoolStats::of("readers", &self.readers),
+        ]
     }
 }

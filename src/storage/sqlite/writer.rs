@@ -9,7 +9,9 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{mpsc, oneshot};
@@ -33,6 +35,8 @@ trait GroupJob: Send {
 
 struct ClosureJob<T, F> {
     work: Option<F>,
+    /// When the job was queued, to report how long it waited for the writer.
+    queued: Instant,
     outcome: Option<Result<T, StoreError>>,
     reply: oneshot::Sender<Result<T, StoreError>>,
 }
@@ -43,6 +47,8 @@ where
     F: FnOnce(&Connection) -> Result<T, StoreError> + Send,
 {
     fn run(&mut self, conn: &Connection) -> Result<(), StoreError> {
+        let waited = self.queued.elapsed().as_secs_f64();
+        metrics::histogram!(crate::metrics::DB_ACQUIRE_WAIT, "pool" => "writer").record(waited);
         let work = self.work.take().expect("a job runs once");
         let outcome = catch_unwind(AssertUnwindSafe(|| work(conn)))
             .unwrap_or_else(|_| Err(StoreError::Corrupt("a write job panicked".into())));
@@ -70,6 +76,8 @@ where
 #[derive(Clone)]
 pub struct Writer {
     jobs: mpsc::Sender<Job>,
+    /// Jobs queued or running.
+    pending: Arc<AtomicUsize>,
 }
 
 /// Connection settings of the writer.
@@ -88,7 +96,10 @@ impl Writer {
             .name("sqlite-writer".into())
             .spawn(move || run_writer(conn, receiver))
             .map_err(|e| StoreError::Database(Box::new(e)))?;
-        Ok(Self { jobs })
+        Ok(Self {
+            jobs,
+            pending: Arc::new(AtomicUsize::new(0)),
+        })
     }
 
     /// Runs `work` atomically in the next group and returns its result after the commit.
@@ -100,14 +111,31 @@ impl Writer {
         let (reply, answer) = oneshot::channel();
         let job = ClosureJob {
             work: Some(work),
+            queued: Instant::now(),
             outcome: None,
             reply,
         };
+        self.pending.fetch_add(1, Ordering::Relaxed);
+        let _pending = PendingGuard(&self.pending);
         self.jobs
             .send(Box::new(job))
             .await
             .map_err(|_| writer_stopped())?;
         answer.await.map_err(|_| writer_stopped())?
+    }
+
+    /// Whether no job is queued or running, for pool metrics.
+    pub fn is_idle(&self) -> bool {
+        self.pending.load(Ordering::Relaxed) == 0
+    }
+}
+
+/// Counts a job as pending until its caller stops waiting for it.
+struct PendingGuard<'a>(&'a AtomicUsize);
+
+impl Drop for PendingGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

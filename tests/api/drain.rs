@@ -1,0 +1,83 @@
+//! SIGTERM lets in-flight bulk updates finish before the process exits.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use tokio::task::JoinSet;
+
+use crate::common::*;
+use crate::server_process::ServerProcess;
+
+const BATCHES: usize = 16;
+const BATCH: usize = 300;
+
+fn batch_ids(batch: usize) -> Vec<String> {
+    (0..BATCH).map(|i| format!("drain-{batch}-{i}")).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_drains_in_flight_batches() {
+    let app = TestApp::spawn().await;
+    for batch in 0..BATCHES {
+        let ids = batch_ids(batch);
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        app.add_follow_ups(FIXTURE.dept_a1, &refs).await;
+    }
+    let mut server = ServerProcess::start(&app.database_url, "info", &[]).await;
+    let url = format!(
+        "{}/leads/followup/department/{}/user/{}/list",
+        server.base_url, FIXTURE.dept_a1, FIXTURE.user
+    );
+
+    let http = reqwest::Client::new();
+    let mut requests = JoinSet::new();
+    for batch in 0..BATCHES {
+        let request = http
+            .put(&url)
+            .basic_auth(USERNAME, Some(PASSWORD))
+            .header("x-request-id", format!("drain-{batch}"))
+            .json(&assign_body(
+                &batch_ids(batch).iter().map(String::as_str).collect::<Vec<_>>(),
+                FIXTURE.assignee,
+            ));
+        requests.spawn(async move { request.send().await.map(|response| response.status()) });
+    }
+    let first = requests.join_next().await.unwrap().unwrap();
+    assert_eq!(first.unwrap(), StatusCode::OK);
+    server.terminate();
+
+    let mut finished = 1;
+    while let Some(result) = requests.join_next().await {
+        let status = result.unwrap().expect("an in-flight request is answered");
+        assert_eq!(status, StatusCode::OK);
+        finished += 1;
+    }
+    assert_eq!(finished, BATCHES);
+    let exit = server.wait(Duration::from_secs(30)).await;
+    assert!(exit.success(), "the server exits 0 after SIGTERM: {exit:?}");
+    let lines = server.lines();
+    let signal = lines
+        .iter()
+        .position(|line| line.contains("received SIGTERM"))
+        .unwrap_or_else(|| panic!("no SIGTERM line: {lines:#?}"));
+    let after_signal = lines[signal..]
+        .iter()
+        .filter(|line| line.contains("request completed"))
+        .count();
+    assert!(
+        after_signal > 0,
+        "requests were still in flight at SIGTERM: {lines:#?}"
+    );
+
+    for batch in 0..BATCHES {
+        let request_id = format!("drain-{batch}");
+        for id in batch_ids(batch) {
+            let history = app.history(FIXTURE.dept_a1, &id).await;
+            let applied = history
+                .iter()
+                .filter(|event| event.request_id == request_id)
+                .count();
+            assert_eq!(applied, 1, "batch {batch} missed follow-up {id}");
+        }
+    }
+}
