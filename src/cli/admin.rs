@@ -14,6 +14,15 @@ fn parse_id(option: &str, value: &str) -> anyhow::Result<OpaqueId> {
     OpaqueId::parse(value).with_context(|| format!("--{option} {value:?} is not a valid id"))
 }
 
+/// Checks a display name given on the command line.
+fn check_display_name(option: &str, value: &str) -> anyhow::Result<()> {
+    let length = value.trim().chars().count();
+    if length == 0 || value.chars().count() > 200 || value.chars().any(char::is_control) {
+        bail!("--{option} {value:?} is invalid; use 1 to 200 printable characters");
+    }
+    Ok(())
+}
+
 fn id_or_generated(option: &str, value: Option<&str>) -> anyhow::Result<OpaqueId> {
     value.map_or_else(|| Ok(OpaqueId::generate()), |v| parse_id(option, v))
 }
@@ -24,6 +33,7 @@ pub async fn dealer(store: &dyn Store, command: DealerCommand) -> anyhow::Result
         time_zone,
         uuid,
     } = command;
+    check_display_name("name", &name)?;
     if time_zone.parse::<chrono_tz::Tz>().is_err() {
         bail!("--time-zone {time_zone:?} is not an IANA time zone; use a name such as America/Los_Angeles");
     }
@@ -41,6 +51,7 @@ pub async fn dealer(store: &dyn Store, command: DealerCommand) -> anyhow::Result
 
 pub async fn department(store: &dyn Store, command: DepartmentCommand) -> anyhow::Result<()> {
     let DepartmentCommand::Add { dealer, name, uuid } = command;
+    check_display_name("name", &name)?;
     let dealer_uuid = parse_id("dealer", &dealer)?;
     let uuid = id_or_generated("uuid", uuid.as_deref())?;
     store
@@ -123,8 +134,16 @@ pub async fn grant(store: &dyn Store, args: GrantArgs, granted: bool) -> anyhow:
         (None, Some(department)) => GrantScope::Department(parse_id("department", department)?),
         _ => bail!("name exactly one of --dealer and --department"),
     };
-    store.set_grant(&args.username, &scope, granted).await?;
-    let verb = if granted { "granted" } else { "revoked" };
-    eprintln!("{verb}: subscriber {} on {scope}", args.username);
+    let changed = store.set_grant(&args.username, &scope, granted).await?;
+    match (granted, changed) {
+        (true, true) => eprintln!("granted: subscriber {} on {scope}", args.username),
+        (true, false) => eprintln!("subscriber {} already had a grant on {scope}", args.username),
+        (false, true) => eprintln!("revoked: subscriber {} on {scope}", args.username),
+        (false, false) => bail!(
+            "subscriber {} has no grant on {scope}, so nothing was revoked; a grant on a \
+             dealer covers all its departments and is revoked with --dealer",
+            args.username
+        ),
+    }
     Ok(())
 }

@@ -160,6 +160,7 @@ pub struct ServeArgs {
 pub enum DealerCommand {
     /// Add a dealer and print its uuid.
     Add {
+        /// Display name of the dealership (1 to 200 characters).
         #[arg(long)]
         name: String,
         /// IANA time zone of the dealership, such as America/Los_Angeles.
@@ -178,6 +179,7 @@ pub enum DepartmentCommand {
         /// Uuid of the dealer.
         #[arg(long)]
         dealer: String,
+        /// Display name of the department, such as Service (1 to 200 characters).
         #[arg(long)]
         name: String,
         /// Id to use instead of a generated one.
@@ -193,8 +195,10 @@ pub enum UserCommand {
         /// Uuid of the user's department.
         #[arg(long)]
         department: String,
+        /// First name (at most 100 characters).
         #[arg(long)]
         fname: String,
+        /// Last name (at most 100 characters).
         #[arg(long)]
         lname: String,
         /// Id to use instead of a generated one.
@@ -208,9 +212,10 @@ pub enum SubscriberCommand {
     /// Add a service subscriber. The password is read from standard input with
     /// --password-stdin, otherwise generated and printed once.
     Add {
+        /// Login name used in HTTP Basic credentials; no ':' or control characters.
         #[arg(long)]
         username: String,
-        /// Read the password from the first line of standard input.
+        /// Read the password (at least 12 characters) from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
     },

@@ -1,6 +1,6 @@
 //! Translation of axum's extractor rejections into the API envelope.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonDataError, JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 
 use super::error::ApiError;
@@ -17,10 +17,7 @@ pub fn from_json(rejection: JsonRejection) -> ApiError {
             "MALFORMED_JSON",
             format!("the request body is not valid JSON: {}; fix the syntax and resend", error.body_text()),
         ),
-        JsonRejection::JsonDataError(error) => ApiError::bad_request(format!(
-            "the request body has a field of the wrong type: {}; see the API reference for each field's type",
-            error.body_text()
-        )),
+        JsonRejection::JsonDataError(error) => wrong_type(&error),
         JsonRejection::BytesRejection(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -30,6 +27,26 @@ pub fn from_json(rejection: JsonRejection) -> ApiError {
         }
         other => ApiError::bad_request(format!("the request body could not be read: {}", other.body_text())),
     }
+}
+
+/// Names the field whose JSON type is wrong, from the path that axum's decoder records.
+fn wrong_type(error: &JsonDataError) -> ApiError {
+    let mut source = std::error::Error::source(error);
+    while let Some(current) = source {
+        if let Some(typed) = current.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
+            let field = typed.path().to_string();
+            let description = format!(
+                "{field} has the wrong JSON type: {}; see the API reference for the field's type",
+                typed.inner()
+            );
+            return ApiError::bad_request(description).with_metadata("field", field);
+        }
+        source = current.source();
+    }
+    ApiError::bad_request(format!(
+        "the request body has a field of the wrong type: {}; see the API reference for each field's type",
+        error.body_text()
+    ))
 }
 
 pub fn from_path(rejection: PathRejection) -> ApiError {

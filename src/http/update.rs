@@ -31,7 +31,10 @@ pub struct UpdatePath {
     pub(super) user: String,
 }
 
+/// The query string. An unknown parameter, such as a misspelled `allornone`, is rejected
+/// rather than ignored, so that a batch is never applied without a check the client asked for.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateQuery {
     #[serde(rename = "allOrNone")]
     all_or_none: Option<String>,

@@ -90,7 +90,8 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Template>, StoreError>;
 
     /// Adds (`granted = true`) or removes a subscriber's grant on a dealer or department.
-    async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<(), StoreError>;
+    /// Returns whether a grant was added or removed: `false` when there was nothing to do.
+    async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<bool, StoreError>;
 
     /// Creates a batch of follow-ups in one department in one transaction.
     ///

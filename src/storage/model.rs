@@ -241,7 +241,7 @@ pub struct FollowUpQuery {
 
 /// The largest `totalCount` a fetch reports exactly; counting stops one past it, so that a
 /// first page costs the same for a dealer with ten thousand or a million follow-ups.
-pub const TOTAL_COUNT_CAP: i64 = 10_000;
+pub const TOTAL_COUNT_CAP: i64 = 1_000;
 
 /// Follow-ups in `(due_date, uuid)` order, with the count of matches when requested: exact
 /// up to [`TOTAL_COUNT_CAP`], `TOTAL_COUNT_CAP + 1` when more match.

@@ -246,3 +246,21 @@ async fn unknown_username_costs_a_password_check() {
         wrong[4]
     );
 }
+
+#[tokio::test]
+async fn credentials_without_scheme_are_not_echoed() {
+    let app = TestApp::spawn().await;
+    let encoded = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(format!("{USERNAME}:{PASSWORD}"))
+    };
+
+    let (status, response, _) = send_with_header(&app, Some(&encoded)).await;
+
+    assert_error_envelope(status, &response, StatusCode::UNAUTHORIZED, "WRONG_CREDENTIAL");
+    let text = response.to_string();
+    assert!(
+        !text.contains(&encoded[..12]),
+        "the answer repeats the credentials: {text}"
+    );
+}

@@ -298,6 +298,7 @@ async fn errors_name_the_field_and_value() {
         description.contains("followUpUUIDs[1]"),
         "names the path of a wrongly typed field: {description}"
     );
+    assert_eq!(response["error"]["metadata"]["field"], "followUpUUIDs[1]");
 }
 
 #[tokio::test]
@@ -352,6 +353,12 @@ async fn wrong_methods_routes_and_parameters_get_an_envelope() {
         (
             Method::PUT,
             format!("{update_url}?allOrNone=true&allOrNone=false"),
+            StatusCode::BAD_REQUEST,
+            "INVALID_REQUEST_DATA",
+        ),
+        (
+            Method::PUT,
+            format!("{update_url}?allornone=true"),
             StatusCode::BAD_REQUEST,
             "INVALID_REQUEST_DATA",
         ),

@@ -1,6 +1,7 @@
 //! End-to-end tests of the HTTP API over real HTTP and a real database.
 
 mod actions;
+mod admin_cli;
 mod authentication;
 mod bad_input;
 mod common;

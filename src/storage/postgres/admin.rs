@@ -91,7 +91,7 @@ pub async fn set_grant(
     username: &str,
     scope: &GrantScope,
     granted: bool,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let mut tx = pool.begin().await?;
     let subscriber: Option<i64> = sqlx::query_scalar("SELECT id FROM subscribers WHERE username = $1")
         .bind(username)
@@ -116,13 +116,13 @@ pub async fn set_grant(
     } else {
         format!("DELETE FROM grants WHERE subscriber_id = $1 AND {column} = $2")
     };
-    sqlx::query(&statement)
+    let result = sqlx::query(&statement)
         .bind(subscriber)
         .bind(target)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(result.rows_affected() > 0)
 }
 
 pub async fn insert_follow_ups(

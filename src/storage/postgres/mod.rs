@@ -140,7 +140,7 @@ impl Store for PgStore {
         template::list_templates(&self.pool, dealer_id, template_type).await
     }
 
-    async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<(), StoreError> {
+    async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<bool, StoreError> {
         admin::set_grant(&self.pool, username, scope, granted).await
     }
 

@@ -32,7 +32,8 @@ async fn run_update(pool: &PgPool, batch: UpdateBatch) -> Result<UpdateResult, S
     }
     if plan.changes().next().is_some() {
         let changes = encode_changes(&plan, &loaded.row_ids);
-        write_changes(&mut tx, &batch, &changes).await?;
+        let row_ids: Vec<i64> = plan.changes().map(|(id, _)| loaded.row_ids[id]).collect();
+        write_changes(&mut tx, &batch, &changes, &row_ids).await?;
     }
     tx.commit().await?;
     Ok(UpdateResult::Committed(plan))
@@ -78,14 +79,20 @@ async fn lock_states(
 }
 
 /// Writes every change with one UPDATE and its history with one INSERT.
+///
+/// `row_ids` repeats the changed ids as an array: the planner cannot see how many rows
+/// `jsonb_to_recordset` returns, guesses 100, and without `f.id = ANY($3)` may join them by
+/// scanning every follow-up instead of looking each one up by primary key.
 async fn write_changes(
     tx: &mut Transaction<'_, Postgres>,
     batch: &UpdateBatch,
     changes: &str,
+    row_ids: &[i64],
 ) -> Result<(), StoreError> {
     sqlx::query(UPDATE_FOLLOW_UPS)
         .bind(changes)
         .bind(batch.now)
+        .bind(row_ids)
         .execute(&mut **tx)
         .await?;
     let actor = &batch.command.action_taken_by;
@@ -135,7 +142,7 @@ UPDATE follow_ups AS f SET
 FROM ",
     change_table!(),
     "
-WHERE f.id = c.id"
+WHERE f.id = c.id AND f.id = ANY($3)"
 );
 
 const INSERT_EVENTS: &str = concat!(

@@ -174,7 +174,7 @@ impl Store for SqliteStore {
         template::list_templates(&self.readers, dealer_id, template_type).await
     }
 
-    async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<(), StoreError> {
+    async fn set_grant(&self, username: &str, scope: &GrantScope, granted: bool) -> Result<bool, StoreError> {
         admin::set_grant(&self.admin, username, scope, granted).await
     }
 
