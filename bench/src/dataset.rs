@@ -105,6 +105,17 @@ impl Dataset {
                 .collect();
             store.insert_follow_ups(&id(DEPARTMENT), rows).await?;
         }
+        self.analyze().await
+    }
+
+    /// Refreshes PostgreSQL's planner statistics, as autovacuum would after a bulk load.
+    /// Without them the planner believes the freshly filled table is empty and picks the
+    /// due-date indexes, scanning the whole department, over the unique `(dealer_id, uuid)` one.
+    async fn analyze(&self) -> anyhow::Result<()> {
+        if self.postgres.is_some() {
+            let mut conn = sqlx::PgConnection::connect(&self.url).await?;
+            sqlx::query("ANALYZE").execute(&mut conn).await?;
+        }
         Ok(())
     }
 

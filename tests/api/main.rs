@@ -9,6 +9,7 @@ mod concurrency;
 mod crash;
 mod create;
 mod database;
+mod demo;
 mod drain;
 mod fetch;
 mod fetch_paging;

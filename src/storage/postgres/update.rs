@@ -55,7 +55,9 @@ async fn user_exists(
 /// Loads and locks the requested follow-ups that belong to the batch's department.
 ///
 /// Every transaction locks in row id order, so two batches that share follow-ups wait
-/// for each other instead of each holding a lock the other needs.
+/// for each other instead of each holding a lock the other needs. `department_id + 0`
+/// keeps the planner on the unique `(dealer_id, uuid)` index: with statistics from before
+/// a bulk load it otherwise combines the due-date indexes and reads the whole department.
 async fn lock_states(
     tx: &mut Transaction<'_, Postgres>,
     batch: &UpdateBatch,
@@ -66,7 +68,7 @@ async fn lock_states(
                 archived_at, completed_at, completed_by_uuid, completed_by_fname,
                 completed_by_lname, version
          FROM follow_ups
-         WHERE dealer_id = $1 AND department_id = $2 AND uuid = ANY($3)
+         WHERE dealer_id = $1 AND department_id + 0 = $2 AND uuid = ANY($3)
          ORDER BY id
          FOR UPDATE",
     )
