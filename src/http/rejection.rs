@@ -1,9 +1,26 @@
 //! Translation of axum's extractor rejections into the API envelope.
 
 use axum::extract::rejection::{JsonDataError, JsonRejection, PathRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
 
 use super::error::ApiError;
+
+/// Rejects a request with more than one `Content-Type` header.
+///
+/// axum's `Json` reads only the first header, so `application/json` followed by another
+/// type would pass as JSON although the media type of the body is ambiguous.
+pub fn single_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    if headers.get_all(CONTENT_TYPE).iter().nth(1).is_none() {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "UNSUPPORTED_MEDIA_TYPE",
+        "the request has more than one Content-Type header; send exactly one: \
+         Content-Type: application/json",
+    ))
+}
 
 pub fn from_json(rejection: JsonRejection) -> ApiError {
     match rejection {
