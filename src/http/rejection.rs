@@ -52,6 +52,14 @@ fn wrong_type(error: &JsonDataError) -> ApiError {
     while let Some(current) = source {
         if let Some(typed) = current.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
             let field = typed.path().to_string();
+            // serde_path_to_error writes the path of the whole body as ".".
+            if field == "." {
+                return ApiError::bad_request(format!(
+                    "the request body is invalid: {}; send one JSON object with each field at \
+                     most once, as the API reference describes",
+                    typed.inner()
+                ));
+            }
             let description = format!(
                 "{field} has the wrong JSON type: {}; see the API reference for the field's type",
                 typed.inner()
