@@ -22,6 +22,8 @@ mod proxy;
 mod replicas;
 mod samples;
 mod server_process;
+mod snapshot;
 mod task_types;
 mod templates;
+mod tenancy;
 mod throttle;
