@@ -15,6 +15,7 @@ mod fetch_paging;
 mod history;
 mod import;
 mod limits;
+mod malformed;
 mod observability;
 mod outage;
 mod process;
