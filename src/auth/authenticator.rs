@@ -165,7 +165,13 @@ impl Authenticator {
     /// Loads the subscriber and checks the password with Argon2 under a permit; returns
     /// `None` when the username is unknown or inactive or the password is wrong.
     async fn verify(&self, credentials: &BasicCredentials) -> Result<Option<SubscriberRecord>, StoreError> {
-        let record = self.store.find_subscriber(&credentials.username).await?;
+        // `subscriber add` rejects usernames with control characters, and PostgreSQL
+        // rejects NUL in text parameters, so such a username is unknown without a query.
+        let record = if credentials.username.chars().any(char::is_control) {
+            None
+        } else {
+            self.store.find_subscriber(&credentials.username).await?
+        };
         let record = record.filter(|r| r.active);
         let hash = record
             .as_ref()

@@ -3,7 +3,7 @@
 
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
@@ -54,6 +54,7 @@ pub async fn create_follow_ups(
     Extension(request_id): Extension<RequestId>,
     subscriber: Result<Authenticated, ApiError>,
     path: Result<Path<UpdatePath>, PathRejection>,
+    headers: HeaderMap,
     body: Result<Json<CreateFollowUpsInput>, JsonRejection>,
 ) -> Result<Envelope<CreatePayload>, ApiError> {
     let Authenticated(subscriber) = subscriber?;
@@ -61,6 +62,7 @@ pub async fn create_follow_ups(
     let department_uuid = parse_path_id("departmentUUID", &path.department)?;
     let path_user = parse_path_id("userUUID", &path.user)?;
     let department = authorize_department(&state, &subscriber, &department_uuid).await?;
+    rejection::single_content_type(&headers)?;
     let Json(input) = body.map_err(rejection::from_json)?;
     let items = validate_create(input, state.limits.max_ids_per_request).map_err(invalid_batch)?;
 

@@ -2,6 +2,7 @@
 
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::Json;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -38,12 +39,14 @@ pub async fn fetch_follow_ups(
     State(state): State<AppState>,
     subscriber: Result<Authenticated, ApiError>,
     path: Result<Path<DealerPath>, PathRejection>,
+    headers: HeaderMap,
     body: Result<Json<FetchFollowUpsInput>, JsonRejection>,
 ) -> Result<Envelope<FetchPayload>, ApiError> {
     let Authenticated(subscriber) = subscriber?;
     let Path(path) = path.map_err(rejection::from_path)?;
     let dealer_uuid = parse_path_id("dealerUUID", &path.dealer)?;
     let access = authorize_dealer(&state, &subscriber, &dealer_uuid).await?;
+    rejection::single_content_type(&headers)?;
     let Json(input) = body.map_err(rejection::from_json)?;
     let (command, mut warnings) = validate_fetch(input)?;
     let departments = department_scope(&state, &access, command.department.as_ref()).await?;

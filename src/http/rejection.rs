@@ -1,9 +1,26 @@
 //! Translation of axum's extractor rejections into the API envelope.
 
 use axum::extract::rejection::{JsonDataError, JsonRejection, PathRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
 
 use super::error::ApiError;
+
+/// Rejects a request with more than one `Content-Type` header.
+///
+/// axum's `Json` reads only the first header, so `application/json` followed by another
+/// type would pass as JSON although the media type of the body is ambiguous.
+pub fn single_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    if headers.get_all(CONTENT_TYPE).iter().nth(1).is_none() {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "UNSUPPORTED_MEDIA_TYPE",
+        "the request has more than one Content-Type header; send exactly one: \
+         Content-Type: application/json",
+    ))
+}
 
 pub fn from_json(rejection: JsonRejection) -> ApiError {
     match rejection {
@@ -35,6 +52,14 @@ fn wrong_type(error: &JsonDataError) -> ApiError {
     while let Some(current) = source {
         if let Some(typed) = current.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
             let field = typed.path().to_string();
+            // serde_path_to_error writes the path of the whole body as ".".
+            if field == "." {
+                return ApiError::bad_request(format!(
+                    "the request body is invalid: {}; send one JSON object with each field at \
+                     most once, as the API reference describes",
+                    typed.inner()
+                ));
+            }
             let description = format!(
                 "{field} has the wrong JSON type: {}; see the API reference for the field's type",
                 typed.inner()

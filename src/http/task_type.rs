@@ -5,7 +5,7 @@
 
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
@@ -62,12 +62,14 @@ pub async fn create_task_type(
     State(state): State<AppState>,
     subscriber: Result<Authenticated, ApiError>,
     path: Result<Path<DealerPath>, PathRejection>,
+    headers: HeaderMap,
     body: Result<Json<TaskTypeInput>, JsonRejection>,
 ) -> Result<Envelope<CreatedTaskType>, ApiError> {
     let Authenticated(subscriber) = subscriber?;
     let Path(path) = path.map_err(rejection::from_path)?;
     let dealer_uuid = parse_path_id("dealerUUID", &path.dealer)?;
     authorize_dealer_write(&state, &subscriber, &dealer_uuid).await?;
+    rejection::single_content_type(&headers)?;
     let Json(input) = body.map_err(rejection::from_json)?;
     let draft = validate_task_type(input)?;
 

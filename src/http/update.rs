@@ -2,7 +2,7 @@
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chrono::Utc;
@@ -80,6 +80,8 @@ impl IntoResponse for UpdateError {
     }
 }
 
+// Each argument is an axum extractor, so grouping them in a struct would only add a type.
+#[allow(clippy::too_many_arguments)]
 pub async fn update_follow_ups(
     State(state): State<AppState>,
     Extension(request_id): Extension<RequestId>,
@@ -87,6 +89,7 @@ pub async fn update_follow_ups(
     subscriber: Result<Authenticated, ApiError>,
     path: Result<Path<UpdatePath>, PathRejection>,
     query: Result<Query<UpdateQuery>, QueryRejection>,
+    headers: HeaderMap,
     body: Result<Json<UpdateFollowUpsInput>, JsonRejection>,
 ) -> Result<Envelope<UpdatePayload>, UpdateError> {
     let Authenticated(subscriber) = subscriber?;
@@ -97,6 +100,7 @@ pub async fn update_follow_ups(
     let department = authorize_department(&state, &subscriber, &department_uuid).await?;
     let Query(query) = query.map_err(rejection::from_query)?;
     let all_or_none = parse_all_or_none(query.all_or_none.as_deref())?;
+    rejection::single_content_type(&headers)?;
     let Json(input) = body.map_err(rejection::from_json)?;
     context.set_follow_up_count(input.follow_up_uuids.as_ref().map_or(0, Vec::len));
     let command = validate_update(input, state.limits.max_ids_per_request).map_err(ApiError::from)?;
