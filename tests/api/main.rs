@@ -16,6 +16,8 @@ mod history;
 mod import;
 mod limits;
 mod observability;
+mod openapi;
+mod openapi_conformance;
 mod outage;
 mod process;
 mod proxy;
