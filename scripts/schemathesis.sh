@@ -3,7 +3,7 @@
 #
 # Starts `followups serve --demo` on 127.0.0.1 with a SQLite file in a temporary directory,
 # sends generated requests as the demo subscriber (demo / demo-password) and fails on any
-# 5xx answer and on any answer whose status, content type or body the document does not
+# 5xx response and on any response whose status, content type or body the document does not
 # describe. The run is bounded by a number of examples per operation and by a time limit.
 #
 # Usage: scripts/schemathesis.sh
@@ -60,7 +60,7 @@ print(f'"path.userUUID" = "{department["users"][0]["uuid"]}"')
 print(f'"path.followUpUUID" = "{department["followUpUuids"][0]}"')
 PYTHON
 
-# The rate limit is off so that a fast run is not answered with 429.
+# The rate limit is off so that a fast run gets no 429 responses.
 "$FOLLOWUPS_BIN" serve --demo --listen "127.0.0.1:$port" \
     --database-url "sqlite:$workdir/followups.db" --rate-limit-per-second 0 \
     >"$workdir/server.log" 2>&1 &
@@ -85,6 +85,9 @@ fi
 
 echo "schemathesis: at most $max_examples examples per operation, at most $timeout_secs s, against $base_url"
 status=0
+# schemathesis keeps a cache in .schemathesis/ of its working directory, so it runs in the
+# temporary directory.
+cd "$workdir"
 timeout "$timeout_secs" python3 -m schemathesis.cli --config-file "$workdir/schemathesis.toml" \
     run "$base_url/openapi.json" \
     --url "$base_url" \
