@@ -34,6 +34,24 @@ fn checked_in_document_is_current() {
     );
 }
 
+#[test]
+fn openapi_command_prints_document() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_followups"))
+        .arg("openapi")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        printed == openapi::document_text(),
+        "`followups openapi` printed another document"
+    );
+}
+
 #[tokio::test]
 async fn served_document_is_generated_one() {
     let app = TestApp::spawn().await;
