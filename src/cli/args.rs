@@ -66,6 +66,8 @@ pub enum Command {
     Revoke(GrantArgs),
     /// Import follow-ups into a department from a CSV or JSON Lines file, all or nothing.
     Import(ImportArgs),
+    /// Print the OpenAPI 3.1 document of the HTTP API, as served at /openapi.json.
+    Openapi,
 }
 
 #[derive(Debug, Args)]

@@ -21,6 +21,10 @@ pub async fn run() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::serve(url, args).await,
         Command::Demo { json } => serve::demo(url, json).await,
+        Command::Openapi => {
+            print!("{}", crate::http::openapi::document_text());
+            Ok(())
+        }
         command => run_admin(url, command).await,
     }
 }
@@ -40,7 +44,7 @@ async fn run_admin(url: &str, command: Command) -> anyhow::Result<()> {
         Command::Grant(args) => admin::grant(store, args, true).await,
         Command::Revoke(args) => admin::grant(store, args, false).await,
         Command::Import(args) => import::import(store, args).await,
-        Command::Serve(_) | Command::Demo { .. } => unreachable!("handled by run"),
+        Command::Serve(_) | Command::Demo { .. } | Command::Openapi => unreachable!("handled by run"),
     }
 }
 

@@ -12,7 +12,7 @@ use super::id::OpaqueId;
 use super::person::PersonRef;
 
 /// What a create request did, or would do, to one item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CreateOutcome {
     /// The follow-up was inserted.

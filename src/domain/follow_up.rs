@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::person::PersonRef;
 
 /// Work status. Archiving is a separate flag, not a status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum FollowUpStatus {
     NotStarted,

@@ -12,7 +12,7 @@ use super::update::{Action, UpdateCommand};
 use super::warning::Warning;
 
 /// What happened, or would happen, to one requested follow-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Outcome {
     Updated,

@@ -14,6 +14,7 @@ mod health;
 mod history;
 mod metrics;
 mod observe;
+pub mod openapi;
 mod rate_limit;
 mod rejection;
 mod request_id;
@@ -159,6 +160,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render_metrics))
+        .route(openapi::DOCUMENT_PATH, get(openapi::serve_document))
+        .merge(openapi::docs_router())
         .fallback(fallback::route_not_found)
         .method_not_allowed_fallback(fallback::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

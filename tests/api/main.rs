@@ -18,6 +18,8 @@ mod import;
 mod limits;
 mod malformed;
 mod observability;
+mod openapi;
+mod openapi_conformance;
 mod outage;
 mod process;
 mod proxy;
