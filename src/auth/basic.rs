@@ -19,7 +19,7 @@ impl std::fmt::Debug for BasicCredentials {
     }
 }
 
-/// Why an Authorization header value is not usable Basic credentials.
+/// The reason an Authorization header value is not usable Basic credentials.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BasicError {
     /// The header does not start with `Basic `. Its text is not echoed, because a client

@@ -31,7 +31,7 @@ impl FollowUpStatus {
     }
 }
 
-/// Who completed a follow-up and when.
+/// The user who completed a follow-up, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Completion {
     pub by: PersonRef,

@@ -11,7 +11,7 @@ use super::person::PersonRef;
 use super::update::{Action, UpdateCommand};
 use super::warning::Warning;
 
-/// What happened, or would happen, to one requested follow-up.
+/// The outcome, done or planned, for one requested follow-up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Outcome {

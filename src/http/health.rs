@@ -7,12 +7,12 @@ use serde_json::{json, Value};
 use super::error::ApiError;
 use super::AppState;
 
-/// Answers while the process runs.
+/// Returns 200 while the process runs.
 pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Answers 200 when the database answers, 503 otherwise.
+/// Returns 200 when the database responds, 503 otherwise.
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     state.store.ping().await?;
     Ok(Json(json!({ "status": "ready" })))

@@ -136,7 +136,7 @@ fn count_outcomes(command: &UpdateCommand, plan: &BatchPlan) {
     }
 }
 
-/// Answers a method other than PUT on the update path.
+/// Rejects a method other than PUT on the update path with 405.
 pub async fn update_method_not_allowed(method: Method, uri: Uri) -> UpdateError {
     method_not_allowed_error(&method, &uri).into()
 }
@@ -152,7 +152,7 @@ fn parse_all_or_none(value: Option<&str>) -> Result<bool, ApiError> {
     }
 }
 
-/// Builds the payload; `committed` says whether planned versions took effect.
+/// Builds the payload; `committed` tells whether planned versions took effect.
 fn payload(plan: &BatchPlan, committed: bool) -> UpdatePayload {
     let results = plan
         .items

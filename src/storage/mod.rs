@@ -29,7 +29,7 @@ use crate::domain::OpaqueId;
 /// Everything the service reads and writes.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Checks that the database answers.
+    /// Checks that the database responds.
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Returns a counter that grows whenever any subscriber or grant changes.

@@ -96,7 +96,7 @@ pub struct UpdateBatch {
     pub now: DateTime<Utc>,
 }
 
-/// What [`Store::apply_update`](super::Store::apply_update) did.
+/// The result of [`Store::apply_update`](super::Store::apply_update).
 #[derive(Debug, Clone)]
 pub enum UpdateResult {
     /// The plan's changes were committed.
@@ -239,8 +239,8 @@ pub struct FollowUpQuery {
     pub count_total: bool,
 }
 
-/// The largest `totalCount` a fetch reports exactly; counting stops one past it, so that a
-/// first page costs the same for a dealer with ten thousand or a million follow-ups.
+/// The largest `totalCount` a fetch reports exactly. Counting stops one past it, so a first
+/// page costs the same for a dealer with ten thousand or a million follow-ups.
 pub const TOTAL_COUNT_CAP: i64 = 1_000;
 
 /// Follow-ups in `(due_date, uuid)` order, with the count of matches when requested: exact

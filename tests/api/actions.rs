@@ -45,7 +45,8 @@ async fn mark_as_done_completes_and_writes_history() {
     assert_eq!(event.action, "MARK_AS_DONE");
     assert_eq!(event.status_before, FollowUpStatus::NotStarted);
     assert_eq!(event.status_after, FollowUpStatus::Complete);
-    assert!(!event.archived_before && !event.archived_after);
+    assert!(!event.archived_before);
+    assert!(!event.archived_after);
     assert_eq!(event.version_after, 2);
     assert_eq!(event.path_user.as_str(), FIXTURE.user);
     assert_eq!(event.action_taken_by.uuid.as_str(), FIXTURE.user);
@@ -128,7 +129,8 @@ async fn archive_sets_the_flag_and_keeps_status() {
     assert!(follow_up.state.archived_at.is_some());
     assert_eq!(follow_up.state.status, FollowUpStatus::NotStarted);
     let event = &app.history(FIXTURE.dept_a1, "f1").await[0];
-    assert!(!event.archived_before && event.archived_after);
+    assert!(!event.archived_before);
+    assert!(event.archived_after);
 }
 
 #[tokio::test]

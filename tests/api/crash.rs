@@ -16,7 +16,7 @@ const BATCH: usize = 10;
 const ROUNDS: usize = 3;
 const CLIENTS: u64 = 4;
 
-/// Sends batches until the server stops answering; returns the acknowledged request ids.
+/// Sends batches until the server stops responding; returns the acknowledged request ids.
 async fn run_client(base_url: String, round: usize, client: u64, acknowledged: Arc<Mutex<HashSet<String>>>) {
     let http = reqwest::Client::new();
     let mut rng = StdRng::seed_from_u64(round as u64 * 100 + client);

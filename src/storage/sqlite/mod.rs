@@ -4,7 +4,7 @@
 //! [`writer::Writer`] thread, which queues them in the application and commits them in
 //! groups. Migrations and the rare administrative writes use a separate sqlx pool of one
 //! connection. Reads use a pool of read-only connections, which WAL mode lets run beside
-//! the writer. Every write transaction starts with `BEGIN IMMEDIATE`, so a transaction that
+//! the writer. Every write transaction of more than one statement starts with `BEGIN IMMEDIATE`, so a transaction that
 //! reads before it writes never fails to upgrade its lock.
 
 mod admin;

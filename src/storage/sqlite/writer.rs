@@ -3,7 +3,7 @@
 //! SQLite allows one writer at a time. Instead of letting requests wait in SQLite's busy
 //! handler, write jobs queue on a channel. The writer thread takes every queued job, runs
 //! each in its own savepoint inside one `BEGIN IMMEDIATE` transaction, commits once, and
-//! only then answers the jobs. A job that fails rolls back to its savepoint alone; a failed
+//! only then replies to the jobs. A job that fails rolls back to its savepoint alone; a failed
 //! commit fails every job of the group. So each job is atomic, and the commit cost is
 //! shared by all requests that arrived while the previous group was being written.
 
@@ -29,7 +29,7 @@ type Job = Box<dyn GroupJob>;
 trait GroupJob: Send {
     /// Runs the job's statements inside its savepoint.
     fn run(&mut self, conn: &Connection) -> Result<(), StoreError>;
-    /// Answers the caller once the group's fate is known.
+    /// Replies to the caller once the group's commit succeeded or failed.
     fn finish(self: Box<Self>, commit: Result<(), String>);
 }
 
