@@ -18,6 +18,7 @@ pub const MAX_NOTES_CHARS: usize = 2000;
 /// Requests spell ids `...UUID`, as upstream request bodies do; the `...Uuid` spelling of
 /// upstream response objects is accepted as well.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(remote = "Self")]
 pub struct CreateItemInput {
     pub uuid: Option<String>,
     #[serde(rename = "customerUUID", alias = "customerUuid")]
@@ -31,6 +32,8 @@ pub struct CreateItemInput {
     pub status: Option<String>,
     pub assignee: Option<PersonInput>,
 }
+
+crate::object_only!(CreateItemInput);
 
 /// A follow-up to create that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq)]

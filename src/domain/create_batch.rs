@@ -7,10 +7,13 @@ use super::update::ValidationError;
 
 /// The create body as decoded from JSON, before validation.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(remote = "Self")]
 pub struct CreateFollowUpsInput {
     #[serde(rename = "followUps")]
     pub follow_ups: Option<Vec<CreateItemInput>>,
 }
+
+crate::object_only!(CreateFollowUpsInput);
 
 /// The first invalid field of a batch, and how many fields are invalid in all.
 #[derive(Debug, Clone, PartialEq, Eq)]

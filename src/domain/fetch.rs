@@ -18,6 +18,7 @@ use super::warning::Warning;
 
 /// The fetch body as decoded from JSON, before validation.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(remote = "Self")]
 pub struct FetchFollowUpsInput {
     #[serde(rename = "dealerDepartmentUUID")]
     pub department_uuid: Option<String>,
@@ -31,6 +32,8 @@ pub struct FetchFollowUpsInput {
     #[serde(rename = "pageToken")]
     pub page_token: Option<String>,
 }
+
+crate::object_only!(FetchFollowUpsInput);
 
 /// The last `(dueDate, uuid)` of a page, in sort order.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,6 +11,7 @@ pub mod follow_up;
 pub mod history;
 pub mod id;
 pub mod import;
+pub mod object;
 pub mod overdue;
 pub mod page;
 pub mod person;

@@ -53,11 +53,14 @@ pub struct PersonRef {
 
 /// A user reference exactly as decoded from JSON, before validation.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(remote = "Self")]
 pub struct PersonInput {
     pub uuid: Option<String>,
     pub fname: Option<String>,
     pub lname: Option<String>,
 }
+
+crate::object_only!(PersonInput);
 
 #[cfg(test)]
 mod tests {

@@ -13,11 +13,14 @@ pub const MAX_DESCRIPTION_CHARS: usize = 1000;
 
 /// The body of a task type create request, before validation.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(remote = "Self")]
 pub struct TaskTypeInput {
     pub uuid: Option<String>,
     pub name: Option<String>,
     pub description: Option<String>,
 }
+
+crate::object_only!(TaskTypeInput);
 
 /// A task type to create that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq)]

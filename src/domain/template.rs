@@ -81,6 +81,7 @@ impl Locale {
 
 /// The body of a template create request, before validation, in the upstream casing.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(remote = "Self")]
 pub struct TemplateInput {
     pub uuid: Option<String>,
     #[serde(rename = "dealerUUID")]
@@ -98,6 +99,8 @@ pub struct TemplateInput {
     #[serde(rename = "isFreemarkerTemplate")]
     pub is_freemarker_template: Option<bool>,
 }
+
+crate::object_only!(TemplateInput);
 
 /// A template to create that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq)]

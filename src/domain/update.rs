@@ -12,6 +12,7 @@ use super::person::{PersonInput, PersonName, PersonRef};
 /// Fields the service does not use, such as the upstream's internal `followedUpBy`, are
 /// ignored so that existing clients keep working.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(remote = "Self")]
 pub struct UpdateFollowUpsInput {
     #[serde(rename = "followUpUUIDs")]
     pub follow_up_uuids: Option<Vec<String>>,
@@ -22,6 +23,8 @@ pub struct UpdateFollowUpsInput {
     #[serde(rename = "actionTakenBy")]
     pub action_taken_by: Option<PersonInput>,
 }
+
+crate::object_only!(UpdateFollowUpsInput);
 
 /// The action named by `followUpActionType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
