@@ -8,6 +8,7 @@
 //! reads before it writes never fails to upgrade its lock.
 
 mod admin;
+mod checkpoint;
 mod create;
 mod fetch;
 mod read;

@@ -16,10 +16,15 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{mpsc, oneshot};
 
+use super::checkpoint::{CheckpointOptions, Checkpointer, CATCH_UP_FRAMES};
 use crate::storage::{SqliteSynchronous, StoreError};
 
 /// Jobs committed together at most; bounds the latency a group adds to its first job.
 const MAX_GROUP: usize = 64;
+
+/// Page cache of the writer connection in KiB, enough for the pages a group of large
+/// batches changes, so that SQLite does not spill them to the WAL before the commit.
+const WRITER_CACHE_KIB: u32 = 16 * 1024;
 
 /// Queued jobs at most before callers wait for room.
 const QUEUE_CAPACITY: usize = 4096;
@@ -91,10 +96,15 @@ impl Writer {
     /// Opens the writer connection and starts its thread.
     pub fn start(options: &WriterOptions<'_>) -> Result<Self, StoreError> {
         let conn = open_connection(options)?;
+        let checkpointer = Checkpointer::start(&CheckpointOptions {
+            path: options.path,
+            busy_timeout: options.busy_timeout,
+            catch_up_frames: CATCH_UP_FRAMES,
+        })?;
         let (jobs, receiver) = mpsc::channel(QUEUE_CAPACITY);
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || run_writer(conn, receiver))
+            .spawn(move || run_writer(&conn, &checkpointer, receiver))
             .map_err(|e| StoreError::Database(Box::new(e)))?;
         Ok(Self {
             jobs,
@@ -154,11 +164,14 @@ fn open_connection(options: &WriterOptions<'_>) -> Result<Connection, StoreError
     conn.execute_batch(&format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = ON;"
     ))?;
+    conn.execute_batch(&format!(
+        "PRAGMA wal_autocheckpoint = 0; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -{WRITER_CACHE_KIB};"
+    ))?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
 
-fn run_writer(conn: Connection, mut receiver: mpsc::Receiver<Job>) {
+fn run_writer(conn: &Connection, checkpointer: &Checkpointer, mut receiver: mpsc::Receiver<Job>) {
     while let Some(first) = receiver.blocking_recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -167,13 +180,17 @@ fn run_writer(conn: Connection, mut receiver: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let commit = write_group(&conn, &mut group);
-        if let Err(message) = &commit {
-            tracing::error!(error = %message, jobs = group.len(), "SQLite group commit failed");
+        let commit = write_group(conn, &mut group);
+        match &commit {
+            Ok(()) => checkpointer.committed(),
+            Err(message) => {
+                tracing::error!(error = %message, jobs = group.len(), "SQLite group commit failed")
+            }
         }
         for job in group {
             job.finish(commit.clone());
         }
+        checkpointer.catch_up(conn);
     }
 }
 
