@@ -58,15 +58,19 @@ async fn read_response(stream: &mut TcpStream) -> (u16, Value) {
     }
 }
 
-/// Requests `/healthz` up to 100 times, 20 ms apart, until it returns `expected`.
-async fn poll_healthz(app: &TestApp, expected: StatusCode) -> Option<reqwest::Response> {
+/// Sends `GET /openapi.json`, a route behind overload protection that needs no database.
+async fn get_document(app: &TestApp) -> reqwest::Response {
+    app.client
+        .get(format!("{}/openapi.json", app.base_url))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Requests `/openapi.json` up to 100 times, 20 ms apart, until it returns `expected`.
+async fn poll_document(app: &TestApp, expected: StatusCode) -> Option<reqwest::Response> {
     for _ in 0..100 {
-        let response = app
-            .client
-            .get(format!("{}/healthz", app.base_url))
-            .send()
-            .await
-            .unwrap();
+        let response = get_document(app).await;
         if response.status() == expected {
             return Some(response);
         }
@@ -84,7 +88,7 @@ async fn requests_past_concurrency_bound_get_503() {
     .await;
     let stalled = stalled_request(&app).await;
 
-    let busy = poll_healthz(&app, StatusCode::SERVICE_UNAVAILABLE)
+    let busy = poll_document(&app, StatusCode::SERVICE_UNAVAILABLE)
         .await
         .expect("a request beside the stalled one is rejected");
     assert_eq!(busy.headers()["retry-after"], "1");
@@ -93,11 +97,45 @@ async fn requests_past_concurrency_bound_get_503() {
     assert_error_envelope(status, &body, StatusCode::SERVICE_UNAVAILABLE, "SERVER_BUSY");
 
     drop(stalled);
-    let recovered = poll_healthz(&app, StatusCode::OK).await;
+    let recovered = poll_document(&app, StatusCode::OK).await;
     assert!(
         recovered.is_some(),
         "the permit is released when the stalled request ends"
     );
+}
+
+#[tokio::test]
+async fn probes_answer_while_server_is_busy() {
+    let app = TestApp::spawn_with(TestConfig {
+        max_concurrent_requests: 1,
+        ..TestConfig::default()
+    })
+    .await;
+    let _stalled = stalled_request(&app).await;
+    poll_document(&app, StatusCode::SERVICE_UNAVAILABLE)
+        .await
+        .expect("the stalled request takes the only permit");
+
+    for probe in ["/healthz", "/readyz", "/metrics"] {
+        let response = app
+            .client
+            .get(format!("{}{probe}", app.base_url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{probe} while busy");
+        assert!(
+            response.headers().contains_key("x-request-id"),
+            "{probe} carries a request id"
+        );
+    }
+
+    let busy = get_document(&app).await;
+    let status = busy.status();
+    let answer: Value = busy.json().await.unwrap();
+    assert_error_envelope(status, &answer, StatusCode::SERVICE_UNAVAILABLE, "SERVER_BUSY");
+    let (status, answer) = app.update(FIXTURE.dept_a1, &body(&["busy-1"], "ARCHIVE")).await;
+    assert_error_envelope(status, &answer, StatusCode::SERVICE_UNAVAILABLE, "SERVER_BUSY");
 }
 
 #[tokio::test]
