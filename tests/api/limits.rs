@@ -5,10 +5,11 @@ use std::time::Duration;
 use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::common::*;
+use crate::raw_http::read_response;
 
 /// Opens a connection and sends an authenticated update whose body never arrives, so the
 /// request stays in progress until the connection closes or the server times it out.
@@ -24,38 +25,6 @@ async fn stalled_request(app: &TestApp) -> TcpStream {
     );
     stream.write_all(head.as_bytes()).await.unwrap();
     stream
-}
-
-/// Reads one HTTP/1.1 response with a Content-Length; returns its status and JSON body.
-async fn read_response(stream: &mut TcpStream) -> (u16, Value) {
-    let mut buffer = Vec::new();
-    loop {
-        let mut chunk = [0u8; 4096];
-        let read = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut chunk))
-            .await
-            .expect("no response within 10 s")
-            .unwrap();
-        assert!(read > 0, "connection closed after {buffer:?}");
-        buffer.extend_from_slice(&chunk[..read]);
-        let text = String::from_utf8_lossy(&buffer).into_owned();
-        let Some((head, body)) = text.split_once("\r\n\r\n") else {
-            continue;
-        };
-        let length: usize = head
-            .lines()
-            .find_map(|line| {
-                line.to_ascii_lowercase()
-                    .strip_prefix("content-length: ")
-                    .map(str::to_owned)
-            })
-            .expect("content-length header")
-            .parse()
-            .unwrap();
-        if body.len() >= length {
-            let status = head[9..12].parse().unwrap();
-            return (status, serde_json::from_str(&body[..length]).unwrap());
-        }
-    }
 }
 
 /// Sends `GET /openapi.json`, a route behind overload protection that needs no database.
