@@ -313,15 +313,10 @@ fn error_response(status: u16, codes: &[ErrorCode], envelope: &str) -> Value {
         .iter()
         .map(|code| (code.code.to_owned(), error_example(status, code, envelope)))
         .collect();
-    let mut response = json!({
+    json!({
         "description": description,
         "content": {"application/json": {"schema": schema, "examples": examples}}
-    });
-    let headers = error_headers(status);
-    if !headers.is_empty() {
-        response["headers"] = Value::Object(headers);
-    }
-    response
+    })
 }
 
 fn error_example(status: u16, code: &ErrorCode, envelope: &str) -> Value {
@@ -336,22 +331,4 @@ fn error_example(status: u16, code: &ErrorCode, envelope: &str) -> Value {
         value["archivedFollowUpUUIDList"] = json!([]);
     }
     json!({"summary": code.code, "value": value})
-}
-
-/// Describes the headers that the envelope adds for a status.
-fn error_headers(status: u16) -> Map<String, Value> {
-    let mut headers = Map::new();
-    if status == 401 {
-        headers.insert(
-            "WWW-Authenticate".to_owned(),
-            json!({"description": "`Basic realm=\"followups\"`", "schema": {"type": "string"}}),
-        );
-    }
-    if status == 429 || status == 503 {
-        headers.insert(
-            "Retry-After".to_owned(),
-            json!({"description": "Seconds to wait before retrying.", "schema": {"type": "integer", "minimum": 1}}),
-        );
-    }
-    headers
 }
