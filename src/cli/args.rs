@@ -123,6 +123,12 @@ pub struct ServeArgs {
     #[arg(long, env = "FOLLOWUPS_SHUTDOWN_TIMEOUT_SECS", default_value_t = 30)]
     pub shutdown_timeout_secs: u64,
 
+    /// Seconds a client may take to send the headers of a request before the server closes
+    /// the connection. Keep-alive connections idle this long are closed too.
+    #[arg(long, env = "FOLLOWUPS_HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_read_timeout_secs: u64,
+
     /// Milliseconds a request may take before it is answered with 503 REQUEST_TIMED_OUT.
     #[arg(long, env = "FOLLOWUPS_REQUEST_TIMEOUT_MS", default_value_t = 30_000,
           value_parser = clap::value_parser!(u64).range(1..))]

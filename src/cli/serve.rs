@@ -12,7 +12,7 @@ use super::args::ServeArgs;
 use crate::auth::{AuthenticatorOptions, ThrottleOptions};
 use crate::demo::{self, DemoData};
 use crate::http::Limits;
-use crate::server;
+use crate::server::{self, ConnectionOptions};
 use crate::storage::{self, redact_url, Store, StoreOptions};
 
 /// Store settings taken from `serve` options.
@@ -49,8 +49,13 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         print_demo_banner(data, address);
     }
     tracing::info!(%address, database = %redact_url(database_url), "listening");
-    let drain_timeout = Duration::from_secs(args.shutdown_timeout_secs);
-    server::run(listener, state, server::shutdown_signal(), drain_timeout).await?;
+    server::run(
+        listener,
+        state,
+        server::shutdown_signal(),
+        connection_options(&args),
+    )
+    .await;
     tracing::info!("stopped");
     Ok(())
 }
@@ -66,6 +71,13 @@ fn auth_options(args: &ServeArgs) -> AuthenticatorOptions {
             ..ThrottleOptions::default()
         },
         ..AuthenticatorOptions::default()
+    }
+}
+
+fn connection_options(args: &ServeArgs) -> ConnectionOptions {
+    ConnectionOptions {
+        drain_timeout: Duration::from_secs(args.shutdown_timeout_secs),
+        header_read_timeout: Duration::from_secs(args.header_read_timeout_secs),
     }
 }
 

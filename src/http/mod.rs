@@ -22,10 +22,12 @@ mod task_type;
 mod template;
 mod update;
 
+use std::any::Any;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{middleware, Router};
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -121,8 +123,31 @@ impl AppState {
 }
 
 /// Builds the router with every route and middleware.
+///
+/// The probes sit outside overload protection, so that a saturated server still returns
+/// 200 to liveness and readiness checks instead of 503 `SERVER_BUSY`. Every route keeps
+/// the request id, the request log line and panic handling.
 pub fn router(state: AppState) -> Router {
     let admission = Admission::new(state.limits.max_concurrent_requests, state.limits.request_timeout);
+    let api = api_routes()
+        .fallback(fallback::route_not_found)
+        .method_not_allowed_fallback(fallback::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(respond_to_panic))
+        .layer(middleware::from_fn_with_state(admission, admission::admit));
+    let probes = probe_routes()
+        .method_not_allowed_fallback(fallback::method_not_allowed)
+        .layer(CatchPanicLayer::custom(respond_to_panic));
+    probes
+        .merge(api)
+        .layer(middleware::from_fn(observe::observe_request))
+        .layer(middleware::from_fn(request_id::assign_request_id))
+        .with_state(state)
+}
+
+/// Builds the routes behind overload protection: the endpoints under `/leads`, the
+/// OpenAPI document and the API reference page.
+fn api_routes() -> Router<AppState> {
     let update = put(update::update_follow_ups).fallback(update::update_method_not_allowed);
     Router::new()
         .route(
@@ -157,20 +182,20 @@ pub fn router(state: AppState) -> Router {
             "/leads/followup/dealer/{dealerUUID}/templatetype/{templateType}/list",
             get(template::list_templates),
         )
+        .route(openapi::DOCUMENT_PATH, get(openapi::serve_document))
+        .merge(openapi::docs_router())
+}
+
+/// Builds the routes of the liveness and readiness probes and the metrics endpoint.
+fn probe_routes() -> Router<AppState> {
+    Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render_metrics))
-        .route(openapi::DOCUMENT_PATH, get(openapi::serve_document))
-        .merge(openapi::docs_router())
-        .fallback(fallback::route_not_found)
-        .method_not_allowed_fallback(fallback::method_not_allowed)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(CatchPanicLayer::custom(|_| {
-            tracing::error!("a request handler panicked");
-            axum::response::IntoResponse::into_response(ApiError::internal())
-        }))
-        .layer(middleware::from_fn_with_state(admission, admission::admit))
-        .layer(middleware::from_fn(observe::observe_request))
-        .layer(middleware::from_fn(request_id::assign_request_id))
-        .with_state(state)
+}
+
+/// Logs a handler panic and returns 500 `INTERNAL_SERVER_ERROR`.
+fn respond_to_panic(_panic: Box<dyn Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    ApiError::internal().into_response()
 }

@@ -8,7 +8,7 @@ use followups::auth::password::hash_password;
 use followups::auth::{AuthenticatorOptions, ThrottleOptions};
 use followups::domain::{FollowUpState, FollowUpStatus, ManualClock, OpaqueId};
 use followups::http::Limits;
-use followups::server;
+use followups::server::{self, ConnectionOptions};
 use followups::storage::{
     self, FollowUp, GrantScope, HistoryEvent, NewDealer, NewDepartment, NewFollowUp, NewUser, Store,
     StoreOptions,
@@ -60,6 +60,7 @@ pub struct TestConfig {
     pub max_ids_per_request: usize,
     pub auth_refresh: Duration,
     pub request_timeout: Duration,
+    pub header_read_timeout: Duration,
     pub max_concurrent_requests: usize,
     pub rate_limit_per_second: u32,
     pub rate_limit_burst: u32,
@@ -73,6 +74,7 @@ impl Default for TestConfig {
             max_ids_per_request: 1000,
             auth_refresh: Duration::from_millis(50),
             request_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
             max_concurrent_requests: 512,
             rate_limit_per_second: 0,
             rate_limit_burst: 1,
@@ -149,12 +151,11 @@ impl TestApp {
         let auth = state.auth.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(server::run(
-            listener,
-            state,
-            std::future::pending(),
-            Duration::from_secs(5),
-        ));
+        let options = ConnectionOptions {
+            drain_timeout: Duration::from_secs(5),
+            header_read_timeout: config.header_read_timeout,
+        };
+        tokio::spawn(server::run(listener, state, std::future::pending(), options));
         Self {
             base_url,
             client: reqwest::Client::new(),

@@ -5,10 +5,11 @@ use std::time::Duration;
 use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
 use crate::common::*;
+use crate::raw_http::read_response;
 
 /// Opens a connection and sends an authenticated update whose body never arrives, so the
 /// request stays in progress until the connection closes or the server times it out.
@@ -26,47 +27,19 @@ async fn stalled_request(app: &TestApp) -> TcpStream {
     stream
 }
 
-/// Reads one HTTP/1.1 response with a Content-Length; returns its status and JSON body.
-async fn read_response(stream: &mut TcpStream) -> (u16, Value) {
-    let mut buffer = Vec::new();
-    loop {
-        let mut chunk = [0u8; 4096];
-        let read = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut chunk))
-            .await
-            .expect("no response within 10 s")
-            .unwrap();
-        assert!(read > 0, "connection closed after {buffer:?}");
-        buffer.extend_from_slice(&chunk[..read]);
-        let text = String::from_utf8_lossy(&buffer).into_owned();
-        let Some((head, body)) = text.split_once("\r\n\r\n") else {
-            continue;
-        };
-        let length: usize = head
-            .lines()
-            .find_map(|line| {
-                line.to_ascii_lowercase()
-                    .strip_prefix("content-length: ")
-                    .map(str::to_owned)
-            })
-            .expect("content-length header")
-            .parse()
-            .unwrap();
-        if body.len() >= length {
-            let status = head[9..12].parse().unwrap();
-            return (status, serde_json::from_str(&body[..length]).unwrap());
-        }
-    }
+/// Sends `GET /openapi.json`, a route behind overload protection that needs no database.
+async fn get_document(app: &TestApp) -> reqwest::Response {
+    app.client
+        .get(format!("{}/openapi.json", app.base_url))
+        .send()
+        .await
+        .unwrap()
 }
 
-/// Requests `/healthz` up to 100 times, 20 ms apart, until it returns `expected`.
-async fn poll_healthz(app: &TestApp, expected: StatusCode) -> Option<reqwest::Response> {
+/// Requests `/openapi.json` up to 100 times, 20 ms apart, until it returns `expected`.
+async fn poll_document(app: &TestApp, expected: StatusCode) -> Option<reqwest::Response> {
     for _ in 0..100 {
-        let response = app
-            .client
-            .get(format!("{}/healthz", app.base_url))
-            .send()
-            .await
-            .unwrap();
+        let response = get_document(app).await;
         if response.status() == expected {
             return Some(response);
         }
@@ -84,7 +57,7 @@ async fn requests_past_concurrency_bound_get_503() {
     .await;
     let stalled = stalled_request(&app).await;
 
-    let busy = poll_healthz(&app, StatusCode::SERVICE_UNAVAILABLE)
+    let busy = poll_document(&app, StatusCode::SERVICE_UNAVAILABLE)
         .await
         .expect("a request beside the stalled one is rejected");
     assert_eq!(busy.headers()["retry-after"], "1");
@@ -93,11 +66,45 @@ async fn requests_past_concurrency_bound_get_503() {
     assert_error_envelope(status, &body, StatusCode::SERVICE_UNAVAILABLE, "SERVER_BUSY");
 
     drop(stalled);
-    let recovered = poll_healthz(&app, StatusCode::OK).await;
+    let recovered = poll_document(&app, StatusCode::OK).await;
     assert!(
         recovered.is_some(),
         "the permit is released when the stalled request ends"
     );
+}
+
+#[tokio::test]
+async fn probes_answer_while_server_is_busy() {
+    let app = TestApp::spawn_with(TestConfig {
+        max_concurrent_requests: 1,
+        ..TestConfig::default()
+    })
+    .await;
+    let _stalled = stalled_request(&app).await;
+    poll_document(&app, StatusCode::SERVICE_UNAVAILABLE)
+        .await
+        .expect("the stalled request takes the only permit");
+
+    for probe in ["/healthz", "/readyz", "/metrics"] {
+        let response = app
+            .client
+            .get(format!("{}{probe}", app.base_url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{probe} while busy");
+        assert!(
+            response.headers().contains_key("x-request-id"),
+            "{probe} carries a request id"
+        );
+    }
+
+    let busy = get_document(&app).await;
+    let status = busy.status();
+    let answer: Value = busy.json().await.unwrap();
+    assert_error_envelope(status, &answer, StatusCode::SERVICE_UNAVAILABLE, "SERVER_BUSY");
+    let (status, answer) = app.update(FIXTURE.dept_a1, &body(&["busy-1"], "ARCHIVE")).await;
+    assert_error_envelope(status, &answer, StatusCode::SERVICE_UNAVAILABLE, "SERVER_BUSY");
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! Real responses of every endpoint, validated against the schemas of the OpenAPI document.
+//! Real responses of every endpoint, validated against the schemas and response headers of
+//! the OpenAPI document.
 //!
 //! The success schemas forbid unknown fields, so a field that a handler adds or renames
 //! fails here until the document describes it.
@@ -8,7 +9,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::common::{
-    assign_body, body, complete_state, TestApp, FIXTURE, OTHER_PASSWORD, OTHER_USERNAME, PASSWORD, USERNAME,
+    assign_body, body, complete_state, TestApp, TestConfig, FIXTURE, OTHER_PASSWORD, OTHER_USERNAME,
+    PASSWORD, USERNAME,
 };
 
 const UPDATE: &str = "/leads/followup/department/{departmentUUID}/user/{userUUID}/list";
@@ -53,6 +55,36 @@ impl Conformance {
             errors.is_empty(),
             "{method} {template} {status}: the body does not match the schema: {errors:#?}\nbody: {body}"
         );
+    }
+
+    /// Returns the lower-case names of the headers documented for `status` of
+    /// `method template`.
+    fn documented_headers(&self, method: &str, template: &str, status: StatusCode) -> Vec<String> {
+        let response = &self.document["paths"][template][method]["responses"][status.as_str()];
+        let Some(headers) = response["headers"].as_object() else {
+            return Vec::new();
+        };
+        headers.keys().map(|name| name.to_ascii_lowercase()).collect()
+    }
+
+    /// Asserts that the document describes `expected` for the response's status, and that
+    /// the response carries every header the document describes for it.
+    fn check_headers(&self, method: &str, template: &str, response: &reqwest::Response, expected: &[&str]) {
+        let status = response.status();
+        let documented = self.documented_headers(method, template, status);
+        for name in expected {
+            assert!(
+                documented.iter().any(|documented| documented == name),
+                "{method} {template} {status} does not document {name}: {documented:?}"
+            );
+        }
+        for name in &documented {
+            assert!(
+                response.headers().contains_key(name.as_str()),
+                "{method} {template} {status} documents {name}, but the response lacks it: {:?}",
+                response.headers()
+            );
+        }
     }
 }
 
@@ -330,4 +362,69 @@ async fn probe_responses_conform() {
         assert_eq!(status, StatusCode::OK, "{path}: {answer}");
         conformance.check("get", path, status, &answer);
     }
+}
+
+const REQUEST_ID: &str = "x-request-id";
+const RATE_LIMIT: [&str; 3] = ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"];
+
+/// Sends the task type list up to 5 times until the rate limit rejects a request.
+async fn send_until_rate_limited(app: &TestApp, url: &str) -> reqwest::Response {
+    for _ in 0..5 {
+        let response = app
+            .client
+            .get(url)
+            .basic_auth(USERNAME, Some(PASSWORD))
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::TOO_MANY_REQUESTS {
+            return response;
+        }
+    }
+    panic!("5 requests at a rate limit of 1 per second got no 429");
+}
+
+#[tokio::test]
+async fn documented_headers_are_sent() {
+    let app = TestApp::spawn_with(TestConfig {
+        rate_limit_per_second: 1,
+        rate_limit_burst: 1,
+        ..TestConfig::default()
+    })
+    .await;
+    let conformance = Conformance::new();
+    let url = format!("{}{}", app.base_url, dealer_path(TASK_TYPES, FIXTURE.dealer_a));
+
+    let allowed = app
+        .client
+        .get(&url)
+        .basic_auth(USERNAME, Some(PASSWORD))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed.status(), StatusCode::OK);
+    let expected = [REQUEST_ID, RATE_LIMIT[0], RATE_LIMIT[1], RATE_LIMIT[2]];
+    conformance.check_headers("get", TASK_TYPES, &allowed, &expected);
+
+    let limited = send_until_rate_limited(&app, &url).await;
+    let expected = [
+        REQUEST_ID,
+        RATE_LIMIT[0],
+        RATE_LIMIT[1],
+        RATE_LIMIT[2],
+        "retry-after",
+    ];
+    conformance.check_headers("get", TASK_TYPES, &limited, &expected);
+    let answer: Value = limited.json().await.unwrap();
+    assert_eq!(answer["error"]["code"], "RATE_LIMITED", "{answer}");
+    conformance.check("get", TASK_TYPES, StatusCode::TOO_MANY_REQUESTS, &answer);
+
+    let probe = app
+        .client
+        .get(format!("{}/healthz", app.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(probe.status(), StatusCode::OK);
+    conformance.check_headers("get", "/healthz", &probe, &[REQUEST_ID]);
 }

@@ -132,8 +132,11 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     ),
 ];
 
-/// Codes of every route: panics and overload protection.
-const EVERY_ROUTE: &[&str] = &["INTERNAL_SERVER_ERROR", "SERVER_BUSY", "REQUEST_TIMED_OUT"];
+/// Codes of every route, which come from panics.
+const EVERY_ROUTE: &[&str] = &["INTERNAL_SERVER_ERROR"];
+
+/// Codes of every route behind overload protection, which the probes bypass.
+const OVERLOAD_PROTECTED: &[&str] = &["SERVER_BUSY", "REQUEST_TIMED_OUT"];
 
 /// Codes of every authenticated route, besides [`EVERY_ROUTE`].
 const AUTHENTICATED: &[&str] = &[
@@ -155,6 +158,8 @@ pub struct OperationErrors {
     pub operation_id: &'static str,
     /// Whether the operation needs credentials.
     pub authenticated: bool,
+    /// Whether the concurrency bound and the request timeout apply to the operation.
+    pub overload_protected: bool,
     /// Whether the operation reads a JSON body.
     pub json_body: bool,
     /// Codes of this operation alone.
@@ -171,16 +176,20 @@ const fn leads(
     OperationErrors {
         operation_id,
         authenticated: true,
+        overload_protected: true,
         json_body,
         own_codes,
         envelope: "ErrorEnvelope",
     }
 }
 
-const fn unauthenticated(operation_id: &'static str, own_codes: &'static [&'static str]) -> OperationErrors {
+/// Describes the errors of a probe, which needs no credentials and bypasses overload
+/// protection.
+const fn probe(operation_id: &'static str, own_codes: &'static [&'static str]) -> OperationErrors {
     OperationErrors {
         operation_id,
         authenticated: false,
+        overload_protected: false,
         json_body: false,
         own_codes,
         envelope: "ErrorEnvelope",
@@ -204,15 +213,18 @@ pub const OPERATION_ERRORS: &[OperationErrors] = &[
     leads("listTaskTypes", false, &[]),
     leads("createTemplate", true, &["TEMPLATE_CONFLICT"]),
     leads("listTemplates", false, &[]),
-    unauthenticated("healthz", &[]),
-    unauthenticated("readyz", &["DATABASE_UNAVAILABLE"]),
-    unauthenticated("metrics", &[]),
+    probe("healthz", &[]),
+    probe("readyz", &["DATABASE_UNAVAILABLE"]),
+    probe("metrics", &[]),
 ];
 
 impl OperationErrors {
     /// Returns every code of the operation, in the order of [`ERROR_CODES`].
     pub fn codes(&self) -> Vec<ErrorCode> {
         let mut names: Vec<&str> = EVERY_ROUTE.iter().chain(self.own_codes).copied().collect();
+        if self.overload_protected {
+            names.extend(OVERLOAD_PROTECTED);
+        }
         if self.authenticated {
             names.extend(AUTHENTICATED);
         }
@@ -301,15 +313,10 @@ fn error_response(status: u16, codes: &[ErrorCode], envelope: &str) -> Value {
         .iter()
         .map(|code| (code.code.to_owned(), error_example(status, code, envelope)))
         .collect();
-    let mut response = json!({
+    json!({
         "description": description,
         "content": {"application/json": {"schema": schema, "examples": examples}}
-    });
-    let headers = error_headers(status);
-    if !headers.is_empty() {
-        response["headers"] = Value::Object(headers);
-    }
-    response
+    })
 }
 
 fn error_example(status: u16, code: &ErrorCode, envelope: &str) -> Value {
@@ -324,22 +331,4 @@ fn error_example(status: u16, code: &ErrorCode, envelope: &str) -> Value {
         value["archivedFollowUpUUIDList"] = json!([]);
     }
     json!({"summary": code.code, "value": value})
-}
-
-/// Describes the headers that the envelope adds for a status.
-fn error_headers(status: u16) -> Map<String, Value> {
-    let mut headers = Map::new();
-    if status == 401 {
-        headers.insert(
-            "WWW-Authenticate".to_owned(),
-            json!({"description": "`Basic realm=\"followups\"`", "schema": {"type": "string"}}),
-        );
-    }
-    if status == 429 || status == 503 {
-        headers.insert(
-            "Retry-After".to_owned(),
-            json!({"description": "Seconds to wait before retrying.", "schema": {"type": "integer", "minimum": 1}}),
-        );
-    }
-    headers
 }

@@ -2,12 +2,13 @@
 //! reference page at `GET /docs`.
 //!
 //! utoipa generates the paths from [`paths`] and the schemas from [`schema`]; [`errors`]
-//! then adds the error responses of every operation, and this module adds the Basic
-//! security scheme. `docs/openapi.json` contains a copy that a test compares with
+//! then adds the error responses of every operation, [`headers`] the response headers, and
+//! this module adds the Basic security scheme. `docs/openapi.json` contains a copy that a test compares with
 //! [`document_text`]; `followups openapi > docs/openapi.json` regenerates it.
 
 mod docs_page;
 pub mod errors;
+mod headers;
 pub mod paths;
 pub mod schema;
 
@@ -70,6 +71,7 @@ pub fn document() -> Value {
         }
     });
     errors::add_error_responses(&mut document);
+    headers::add_response_headers(&mut document);
     document
 }
 
