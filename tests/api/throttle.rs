@@ -103,7 +103,9 @@ async fn guessing_one_account_is_throttled() {
 
 #[tokio::test]
 async fn throttle_decays_and_ignores_successes() {
-    let app = TestApp::spawn_with(throttled_config(2, Duration::from_millis(200))).await;
+    // One failure is forgiven per second: long enough that the failures below, each with a
+    // password check, happen faster than that on a loaded machine.
+    let app = TestApp::spawn_with(throttled_config(2, Duration::from_secs(1))).await;
     let client = client_from(5);
 
     for _ in 0..3 {
@@ -112,7 +114,7 @@ async fn throttle_decays_and_ignores_successes() {
     let (status, _) = login(&app, &client, "guess").await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
     for _ in 0..10 {
         let (status, body) = login(&app, &client, PASSWORD).await;
         assert_eq!(status, StatusCode::OK, "successes do not count: {body}");
