@@ -32,8 +32,25 @@ pub async fn find_dealer(pool: &SqlitePool, uuid: &OpaqueId) -> Result<Option<De
 }
 
 pub async fn fetch_follow_ups(pool: &SqlitePool, query: &FollowUpQuery) -> Result<FollowUpPage, StoreError> {
+    let rows: Vec<FollowUpRow> = page_query(query).build_query_as().fetch_all(pool).await?;
+    let follow_ups = rows
+        .into_iter()
+        .map(FollowUpRow::into_follow_up)
+        .collect::<Result<_, _>>()?;
+    let total_count = match query.count_total {
+        true => Some(count_query(query).build_query_scalar().fetch_one(pool).await?),
+        false => None,
+    };
+    Ok(FollowUpPage {
+        follow_ups,
+        total_count,
+    })
+}
+
+/// Builds the query for one page of follow-ups with their dealer, department and task type.
+fn page_query(query: &FollowUpQuery) -> QueryBuilder<'_, Sqlite> {
     let mut page = QueryBuilder::<Sqlite>::new(
-        "SELECT f.*, r.uuid AS dealer_uuid, d.uuid AS department_uuid, t.uuid AS task_type_uuid
+        "SELECT page.*, r.uuid AS dealer_uuid, d.uuid AS department_uuid, t.uuid AS task_type_uuid
          FROM (SELECT * FROM follow_ups f WHERE ",
     );
     push_conditions(&mut page, query);
@@ -51,36 +68,25 @@ pub async fn fetch_follow_ups(pool: &SqlitePool, query: &FollowUpQuery) -> Resul
             .push_bind(i64::try_from(skip).unwrap_or(i64::MAX));
     }
     page.push(
-        ") f
-         JOIN departments d ON d.id = f.department_id
-         JOIN dealers r ON r.id = f.dealer_id
-         LEFT JOIN task_types t ON t.id = f.task_type_id
-         ORDER BY f.due_date, f.uuid",
+        ") page
+         JOIN departments d ON d.id = page.department_id
+         JOIN dealers r ON r.id = page.dealer_id
+         LEFT JOIN task_types t ON t.id = page.task_type_id
+         ORDER BY page.due_date, page.uuid",
     );
-    let rows: Vec<FollowUpRow> = page.build_query_as().fetch_all(pool).await?;
-    let follow_ups = rows
-        .into_iter()
-        .map(FollowUpRow::into_follow_up)
-        .collect::<Result<_, _>>()?;
-    let total_count = match query.count_total {
-        true => Some(count(pool, query).await?),
-        false => None,
-    };
-    Ok(FollowUpPage {
-        follow_ups,
-        total_count,
-    })
+    page
 }
 
-/// Counts matches, stopping one past [`TOTAL_COUNT_CAP`] so that the cost stays bounded.
-async fn count(pool: &SqlitePool, query: &FollowUpQuery) -> Result<i64, StoreError> {
+/// Builds the query that counts matches, stopping one past [`TOTAL_COUNT_CAP`] so that the
+/// cost stays bounded.
+fn count_query(query: &FollowUpQuery) -> QueryBuilder<'_, Sqlite> {
     let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM (SELECT 1 FROM follow_ups f WHERE ");
     push_conditions(&mut count, query);
     count
         .push(" LIMIT ")
         .push_bind(TOTAL_COUNT_CAP + 1)
         .push(") AS capped");
-    Ok(count.build_query_scalar().fetch_one(pool).await?)
+    count
 }
 
 /// Appends the scope and filter conditions, without the page start.
@@ -187,5 +193,80 @@ where
     let mut separated = sql.separated(", ");
     for value in values {
         separated.push_bind(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::domain::{FollowUpFilter, FollowUpStatus, PageStart};
+    use crate::storage::sqlite::SqliteStore;
+    use crate::storage::StoreOptions;
+
+    fn open_follow_ups(departments: DepartmentScope, include_archived: bool) -> FollowUpQuery {
+        FollowUpQuery {
+            dealer_id: 1,
+            departments,
+            filter: FollowUpFilter {
+                statuses: vec![FollowUpStatus::NotStarted, FollowUpStatus::Scheduled],
+                include_archived,
+                ..FollowUpFilter::default()
+            },
+            today: NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+            start: PageStart::Offset(0),
+            limit: 50,
+            count_total: true,
+        }
+    }
+
+    /// Returns the detail lines of SQLite's plan for `sql`. Unbound parameters do not
+    /// change the plan, since the new database has no statistics.
+    async fn plan(sql: &str) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("plan.db").display());
+        let store = SqliteStore::open(&url, &StoreOptions::default()).await.unwrap();
+        let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .fetch_all(&store.readers)
+            .await
+            .unwrap();
+        rows.into_iter().map(|row| row.3).collect()
+    }
+
+    fn assert_no_table_scan(plan: &[String]) {
+        for line in plan {
+            assert!(!line.starts_with("SCAN f"), "the plan scans follow_ups: {plan:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn department_count_reads_only_the_index() {
+        let query = open_follow_ups(DepartmentScope::Only(vec![1]), false);
+        let plan = plan(count_query(&query).sql()).await;
+
+        assert_no_table_scan(&plan);
+        let covering = "USING COVERING INDEX follow_ups_department_due ";
+        assert!(plan.iter().any(|line| line.contains(covering)), "{plan:?}");
+    }
+
+    #[tokio::test]
+    async fn dealer_count_reads_only_the_index() {
+        let query = open_follow_ups(DepartmentScope::All, true);
+        let plan = plan(count_query(&query).sql()).await;
+
+        assert_no_table_scan(&plan);
+        let covering = "USING COVERING INDEX follow_ups_dealer_due_all ";
+        assert!(plan.iter().any(|line| line.contains(covering)), "{plan:?}");
+    }
+
+    #[tokio::test]
+    async fn page_walks_the_index_in_order() {
+        let query = open_follow_ups(DepartmentScope::Only(vec![1]), false);
+        let plan = plan(page_query(&query).sql()).await;
+
+        assert_no_table_scan(&plan);
+        let index = "USING INDEX follow_ups_department_due ";
+        assert!(plan.iter().any(|line| line.contains(index)), "{plan:?}");
     }
 }

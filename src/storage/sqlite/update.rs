@@ -98,32 +98,41 @@ fn timestamp(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<DateTime<Ut
 ///
 /// The writer thread calls SQLite directly, so a statement per follow-up costs a few
 /// microseconds; that is cheaper than one statement over a JSON array, whose fields SQLite
-/// would parse again for every column. Only an archive writes the `archived` column, so
-/// the other actions leave the indexes that contain it untouched.
+/// would parse again for every column. Each action sets only the columns it changes,
+/// because SQLite rewrites the entries of every index that contains a column named in
+/// the SET clause: an assignment leaves the fetch indexes, which contain the status and
+/// the archived flag, untouched.
 fn write_changes(
     conn: &Connection,
     batch: &UpdateBatch,
     changes: &[ChangeRow<'_>],
 ) -> Result<(), StoreError> {
     let now = format_timestamp(batch.now);
-    let archive = batch.command.action.action_type() == ActionType::Archive;
-    let mut update = conn.prepare_cached(if archive {
-        ARCHIVE_FOLLOW_UP
-    } else {
-        UPDATE_FOLLOW_UP
-    })?;
+    let action = batch.command.action.action_type();
     let mut insert = conn.prepare_cached(INSERT_EVENT)?;
-    let actor = &batch.command.action_taken_by;
     for row in changes {
-        if archive {
+        update_follow_up(conn, action, row, &now)?;
+        insert_event(&mut insert, batch, row, &now)?;
+    }
+    Ok(())
+}
+
+fn update_follow_up(
+    conn: &Connection,
+    action: ActionType,
+    row: &ChangeRow<'_>,
+    now: &str,
+) -> Result<(), StoreError> {
+    match action {
+        ActionType::Archive => {
+            let mut update = conn.prepare_cached(ARCHIVE_FOLLOW_UP)?;
             update.execute(params![row.id, row.archived, row.archived_at, row.version, now])?;
-        } else {
+        }
+        ActionType::MarkAsDone => {
+            let mut update = conn.prepare_cached(COMPLETE_FOLLOW_UP)?;
             update.execute(params![
                 row.id,
                 row.status,
-                row.assignee_uuid,
-                row.assignee_fname,
-                row.assignee_lname,
                 row.completed_at,
                 row.completed_by_uuid,
                 row.completed_by_fname,
@@ -132,37 +141,62 @@ fn write_changes(
                 now,
             ])?;
         }
-        insert.execute(params![
-            row.id,
-            batch.command.action.action_type().as_str(),
-            row.status_before,
-            row.status,
-            row.assignee_uuid_before,
-            row.assignee_fname_before,
-            row.assignee_lname_before,
-            row.assignee_uuid,
-            row.assignee_fname,
-            row.assignee_lname,
-            row.archived_before,
-            row.archived,
-            row.version,
-            batch.path_user.as_str(),
-            actor.uuid.as_str(),
-            actor.fname.as_str(),
-            actor.lname.as_str(),
-            batch.subscriber_id,
-            batch.request_id,
-            now,
-        ])?;
+        ActionType::Assign | ActionType::Unassign => {
+            let mut update = conn.prepare_cached(ASSIGN_FOLLOW_UP)?;
+            update.execute(params![
+                row.id,
+                row.assignee_uuid,
+                row.assignee_fname,
+                row.assignee_lname,
+                row.version,
+                now,
+            ])?;
+        }
     }
     Ok(())
 }
 
-const UPDATE_FOLLOW_UP: &str = "
+fn insert_event(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    batch: &UpdateBatch,
+    row: &ChangeRow<'_>,
+    now: &str,
+) -> Result<(), StoreError> {
+    let actor = &batch.command.action_taken_by;
+    insert.execute(params![
+        row.id,
+        batch.command.action.action_type().as_str(),
+        row.status_before,
+        row.status,
+        row.assignee_uuid_before,
+        row.assignee_fname_before,
+        row.assignee_lname_before,
+        row.assignee_uuid,
+        row.assignee_fname,
+        row.assignee_lname,
+        row.archived_before,
+        row.archived,
+        row.version,
+        batch.path_user.as_str(),
+        actor.uuid.as_str(),
+        actor.fname.as_str(),
+        actor.lname.as_str(),
+        batch.subscriber_id,
+        batch.request_id,
+        now,
+    ])?;
+    Ok(())
+}
+
+const COMPLETE_FOLLOW_UP: &str = "
 UPDATE follow_ups SET
-    status = ?2, assignee_uuid = ?3, assignee_fname = ?4, assignee_lname = ?5,
-    completed_at = ?6, completed_by_uuid = ?7, completed_by_fname = ?8, completed_by_lname = ?9,
-    version = ?10, updated_at = ?11
+    status = ?2, completed_at = ?3, completed_by_uuid = ?4, completed_by_fname = ?5,
+    completed_by_lname = ?6, version = ?7, updated_at = ?8
+WHERE id = ?1";
+
+const ASSIGN_FOLLOW_UP: &str = "
+UPDATE follow_ups SET
+    assignee_uuid = ?2, assignee_fname = ?3, assignee_lname = ?4, version = ?5, updated_at = ?6
 WHERE id = ?1";
 
 const ARCHIVE_FOLLOW_UP: &str = "
