@@ -77,6 +77,9 @@ async fn insert_events(
     rows: &str,
     now: &str,
 ) -> Result<(), StoreError> {
+    let newest_before: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) FROM follow_up_events")
+        .fetch_one(&mut **tx)
+        .await?;
     sqlx::query(INSERT_EVENTS)
         .bind(rows)
         .bind(batch.department.dealer_id)
@@ -87,6 +90,10 @@ async fn insert_events(
         .bind(author.subscriber_id)
         .bind(&author.request_id)
         .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(LINK_FIRST_EVENTS)
+        .bind(newest_before)
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -190,3 +197,10 @@ SELECT f.id, 'CREATE', f.status, f.status, NULL, NULL, NULL,
 FROM json_each(?1) AS j
 JOIN follow_ups f ON f.dealer_id = ?2 AND f.uuid = j.value ->> 'uuid'
 ORDER BY j.key";
+
+/// Makes each event appended after `?1` the newest event of its follow-up. New follow-ups
+/// have no earlier event, so the events keep an empty `previous_event_id`.
+const LINK_FIRST_EVENTS: &str = "
+UPDATE follow_ups SET last_event_id = e.id
+FROM follow_up_events e
+WHERE e.id > ?1 AND follow_ups.id = e.follow_up_id";

@@ -11,6 +11,8 @@ mod admin;
 mod checkpoint;
 mod create;
 mod fetch;
+#[cfg(test)]
+mod migration_tests;
 mod read;
 mod template;
 mod update;

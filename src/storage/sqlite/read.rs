@@ -93,12 +93,17 @@ pub async fn follow_up_history(
     follow_up: &OpaqueId,
 ) -> Result<Vec<HistoryEvent>, StoreError> {
     let rows: Vec<EventRow> = sqlx::query_as(
-        "SELECT e.*, s.username
-         FROM follow_up_events e
-         JOIN follow_ups f ON f.id = e.follow_up_id
-         JOIN departments d ON d.id = f.department_id
+        "WITH RECURSIVE chain (id) AS (
+             SELECT f.last_event_id FROM follow_ups f
+             JOIN departments d ON d.id = f.department_id
+             WHERE d.uuid = ?1 AND f.dealer_id = d.dealer_id AND f.uuid = ?2
+             UNION ALL
+             SELECT e.previous_event_id FROM follow_up_events e JOIN chain c ON e.id = c.id
+         )
+         SELECT e.*, s.username
+         FROM chain c
+         JOIN follow_up_events e ON e.id = c.id
          JOIN subscribers s ON s.id = e.subscriber_id
-         WHERE d.uuid = ?1 AND f.dealer_id = d.dealer_id AND f.uuid = ?2
          ORDER BY e.id",
     )
     .bind(department.as_str())
@@ -126,22 +131,35 @@ pub async fn follow_up_history_page(
     let Some(id) = id else {
         return Ok(None);
     };
-    let rows: Vec<EventRow> = sqlx::query_as(
-        "SELECT e.*, s.username
-         FROM follow_up_events e
-         JOIN subscribers s ON s.id = e.subscriber_id
-         WHERE e.follow_up_id = ?1 AND e.id < ?2
-         ORDER BY e.id DESC
-         LIMIT ?3",
-    )
-    .bind(id)
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(i64::from(limit))
-    .fetch_all(pool)
-    .await?;
+    let rows: Vec<EventRow> = sqlx::query_as(HISTORY_PAGE)
+        .bind(id)
+        .bind(before)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?;
     let events = rows
         .into_iter()
         .map(EventRow::into_event)
         .collect::<Result<_, _>>()?;
     Ok(Some(events))
 }
+
+/// Walks the follow-up `?1`'s events from the newest, or from the one before event `?2`,
+/// towards older ones, `?3` at most. An event `?2` of another follow-up starts nowhere,
+/// so its page is empty.
+const HISTORY_PAGE: &str = "
+WITH RECURSIVE chain (id) AS (
+    SELECT CASE WHEN ?2 IS NULL THEN f.last_event_id
+                ELSE (SELECT b.previous_event_id FROM follow_up_events b
+                      WHERE b.id = ?2 AND b.follow_up_id = f.id)
+           END
+    FROM follow_ups f WHERE f.id = ?1
+    UNION ALL
+    SELECT e.previous_event_id FROM follow_up_events e JOIN chain c ON e.id = c.id
+    LIMIT ?3
+)
+SELECT e.*, s.username
+FROM chain c
+JOIN follow_up_events e ON e.id = c.id
+JOIN subscribers s ON s.id = e.subscriber_id
+ORDER BY e.id DESC";

@@ -111,22 +111,31 @@ fn write_changes(
     let action = batch.command.action.action_type();
     let mut insert = conn.prepare_cached(INSERT_EVENT)?;
     for row in changes {
-        update_follow_up(conn, action, row, &now)?;
         insert_event(&mut insert, batch, row, &now)?;
+        update_follow_up(conn, action, row, conn.last_insert_rowid(), &now)?;
     }
     Ok(())
 }
 
+/// Writes the new state of one follow-up and links it to `event`, its newest history event.
 fn update_follow_up(
     conn: &Connection,
     action: ActionType,
     row: &ChangeRow<'_>,
+    event: i64,
     now: &str,
 ) -> Result<(), StoreError> {
     match action {
         ActionType::Archive => {
             let mut update = conn.prepare_cached(ARCHIVE_FOLLOW_UP)?;
-            update.execute(params![row.id, row.archived, row.archived_at, row.version, now])?;
+            update.execute(params![
+                row.id,
+                row.archived,
+                row.archived_at,
+                row.version,
+                now,
+                event
+            ])?;
         }
         ActionType::MarkAsDone => {
             let mut update = conn.prepare_cached(COMPLETE_FOLLOW_UP)?;
@@ -139,6 +148,7 @@ fn update_follow_up(
                 row.completed_by_lname,
                 row.version,
                 now,
+                event,
             ])?;
         }
         ActionType::Assign | ActionType::Unassign => {
@@ -150,6 +160,7 @@ fn update_follow_up(
                 row.assignee_lname,
                 row.version,
                 now,
+                event,
             ])?;
         }
     }
@@ -191,22 +202,28 @@ fn insert_event(
 const COMPLETE_FOLLOW_UP: &str = "
 UPDATE follow_ups SET
     status = ?2, completed_at = ?3, completed_by_uuid = ?4, completed_by_fname = ?5,
-    completed_by_lname = ?6, version = ?7, updated_at = ?8
+    completed_by_lname = ?6, version = ?7, updated_at = ?8, last_event_id = ?9
 WHERE id = ?1";
 
 const ASSIGN_FOLLOW_UP: &str = "
 UPDATE follow_ups SET
-    assignee_uuid = ?2, assignee_fname = ?3, assignee_lname = ?4, version = ?5, updated_at = ?6
+    assignee_uuid = ?2, assignee_fname = ?3, assignee_lname = ?4, version = ?5, updated_at = ?6,
+    last_event_id = ?7
 WHERE id = ?1";
 
 const ARCHIVE_FOLLOW_UP: &str = "
-UPDATE follow_ups SET archived = ?2, archived_at = ?3, version = ?4, updated_at = ?5 WHERE id = ?1";
+UPDATE follow_ups SET
+    archived = ?2, archived_at = ?3, version = ?4, updated_at = ?5, last_event_id = ?6
+WHERE id = ?1";
 
+/// Appends an event linked to the follow-up's newest one before it.
 const INSERT_EVENT: &str = "
 INSERT INTO follow_up_events (
     follow_up_id, action, status_before, status_after,
     assignee_uuid_before, assignee_fname_before, assignee_lname_before,
     assignee_uuid_after, assignee_fname_after, assignee_lname_after,
     archived_before, archived_after, version_after,
-    path_user_uuid, actor_uuid, actor_fname, actor_lname, subscriber_id, request_id, occurred_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+    path_user_uuid, actor_uuid, actor_fname, actor_lname, subscriber_id, request_id, occurred_at,
+    previous_event_id)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+    (SELECT last_event_id FROM follow_ups WHERE id = ?1))";
