@@ -130,6 +130,18 @@ mod tests {
         conn
     }
 
+    /// Opens the writer connection of a new database at `path` and starts its checkpoints.
+    fn start(path: &Path) -> (Connection, Checkpointer) {
+        let conn = open_writer(path);
+        let checkpointer = Checkpointer::start(&CheckpointOptions {
+            path,
+            busy_timeout: Duration::from_secs(5),
+            catch_up_frames: CATCH_UP,
+        })
+        .unwrap();
+        (conn, checkpointer)
+    }
+
     /// Writes `commits` transactions of eight page-sized rows each, as the writer thread
     /// would, notifying the checkpointer after each.
     fn write(conn: &Connection, checkpointer: &Checkpointer, commits: i64) {
@@ -153,13 +165,7 @@ mod tests {
     fn wal_stays_bounded_under_continuous_writes() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("checkpoint.db");
-        let conn = open_writer(&path);
-        let checkpointer = Checkpointer::start(&CheckpointOptions {
-            path: &path,
-            busy_timeout: Duration::from_secs(5),
-            catch_up_frames: CATCH_UP,
-        })
-        .unwrap();
+        let (conn, checkpointer) = start(&path);
 
         // 64 MiB of rows, 64 times the catch-up size. The writer commits faster than it
         // would serve requests, so the WAL passes the catch-up size by the pages written
@@ -181,13 +187,7 @@ mod tests {
     fn checkpoints_copy_commits_into_the_database_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("checkpoint.db");
-        let conn = open_writer(&path);
-        let checkpointer = Checkpointer::start(&CheckpointOptions {
-            path: &path,
-            busy_timeout: Duration::from_secs(5),
-            catch_up_frames: CATCH_UP,
-        })
-        .unwrap();
+        let (conn, checkpointer) = start(&path);
         let before = std::fs::metadata(&path).unwrap().len();
 
         write(&conn, &checkpointer, 10);
