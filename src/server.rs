@@ -129,7 +129,7 @@ async fn pause_after_accept_error(error: std::io::Error) {
     tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
-/// Asks every open connection to finish its current request and close, and waits for
+/// Signals every open connection to finish its current request and close, and waits for
 /// them for at most `timeout`.
 async fn drain(connections: GracefulShutdown, timeout: Duration) {
     if tokio::time::timeout(timeout, connections.shutdown())

@@ -8,8 +8,8 @@
 //!
 //! SQLite restarts the WAL from its beginning only when every frame has been copied. Under
 //! continuous writes a checkpoint on another connection may never catch up with the last
-//! commit, so when the WAL passes [`CATCH_UP_FRAMES`] this thread sets a flag and the writer
-//! runs one checkpoint itself between two transactions, where nothing can be appended to it.
+//! commit. So when the WAL passes [`CATCH_UP_FRAMES`], this thread sets a flag, and the
+//! writer runs one checkpoint itself between two transactions, when nothing is appended.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -41,11 +41,13 @@ pub struct CheckpointOptions<'a> {
     pub catch_up_frames: i64,
 }
 
-/// State of both sides.
+/// State shared by the writer and the checkpoint thread.
 #[derive(Default)]
 struct Shared {
     /// Set when the WAL has passed the catch-up size.
     catch_up: AtomicBool,
+    /// Set once the writer has logged that the thread stopped, so that it logs it once.
+    stop_logged: AtomicBool,
     /// Held while a checkpoint runs. SQLite runs one checkpoint at a time and a second
     /// PASSIVE one returns at once without copying anything, so the writer waits here.
     running: Mutex<()>,
@@ -69,17 +71,22 @@ impl Checkpointer {
         Ok(Self { commits, shared })
     }
 
-    /// Records a commit; the thread checkpoints soon after.
+    /// Records a commit, so that the thread checkpoints soon after.
     pub fn committed(&self) {
         match self.commits.try_send(()) {
             Ok(()) | Err(TrySendError::Full(())) => {}
             Err(TrySendError::Disconnected(())) => {
-                tracing::error!("the SQLite checkpoint thread has stopped; the WAL is no longer copied back");
+                if !self.shared.stop_logged.swap(true, Ordering::Relaxed) {
+                    tracing::error!(
+                        "the SQLite checkpoint thread has stopped, so the WAL is no longer copied \
+                         back; restart the server"
+                    );
+                }
             }
         }
     }
 
-    /// Runs a checkpoint on the writer's connection when the thread asked for one.
+    /// Runs a checkpoint on the writer's connection when the thread requested one.
     pub fn catch_up(&self, conn: &Connection) {
         if !self.shared.catch_up.swap(false, Ordering::Relaxed) {
             return;
