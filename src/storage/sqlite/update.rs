@@ -1,7 +1,7 @@
 //! The bulk update transaction on SQLite, run by the writer thread.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Row};
 
 use super::writer::Writer;
 use crate::domain::plan::plan_batch;
@@ -110,16 +110,26 @@ fn write_changes(
     let now = format_timestamp(batch.now);
     let action = batch.command.action.action_type();
     let mut insert = conn.prepare_cached(INSERT_EVENT)?;
+    let mut update = conn.prepare_cached(update_statement(action))?;
     for row in changes {
         insert_event(&mut insert, batch, row, &now)?;
-        update_follow_up(conn, action, row, conn.last_insert_rowid(), &now)?;
+        update_follow_up(&mut update, action, row, conn.last_insert_rowid(), &now)?;
     }
     Ok(())
 }
 
+/// Returns the UPDATE that writes the columns `action` changes.
+fn update_statement(action: ActionType) -> &'static str {
+    match action {
+        ActionType::Archive => ARCHIVE_FOLLOW_UP,
+        ActionType::MarkAsDone => COMPLETE_FOLLOW_UP,
+        ActionType::Assign | ActionType::Unassign => ASSIGN_FOLLOW_UP,
+    }
+}
+
 /// Writes the new state of one follow-up and links it to `event`, its newest history event.
 fn update_follow_up(
-    conn: &Connection,
+    update: &mut CachedStatement<'_>,
     action: ActionType,
     row: &ChangeRow<'_>,
     event: i64,
@@ -127,7 +137,6 @@ fn update_follow_up(
 ) -> Result<(), StoreError> {
     match action {
         ActionType::Archive => {
-            let mut update = conn.prepare_cached(ARCHIVE_FOLLOW_UP)?;
             update.execute(params![
                 row.id,
                 row.archived,
@@ -138,7 +147,6 @@ fn update_follow_up(
             ])?;
         }
         ActionType::MarkAsDone => {
-            let mut update = conn.prepare_cached(COMPLETE_FOLLOW_UP)?;
             update.execute(params![
                 row.id,
                 row.status,
@@ -152,7 +160,6 @@ fn update_follow_up(
             ])?;
         }
         ActionType::Assign | ActionType::Unassign => {
-            let mut update = conn.prepare_cached(ASSIGN_FOLLOW_UP)?;
             update.execute(params![
                 row.id,
                 row.assignee_uuid,
@@ -168,7 +175,7 @@ fn update_follow_up(
 }
 
 fn insert_event(
-    insert: &mut rusqlite::CachedStatement<'_>,
+    insert: &mut CachedStatement<'_>,
     batch: &UpdateBatch,
     row: &ChangeRow<'_>,
     now: &str,
