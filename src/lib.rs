@@ -14,6 +14,7 @@ pub mod auth;
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod heap;
 pub mod http;
 pub mod metrics;
 pub mod server;
