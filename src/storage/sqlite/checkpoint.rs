@@ -10,9 +10,12 @@
 //! continuous writes a checkpoint on another connection may never catch up with the last
 //! commit. So when the WAL passes [`CATCH_UP_FRAMES`], this thread sets a flag, and the
 //! writer runs one checkpoint itself between two transactions, when nothing is appended.
+//! Requests wait during that checkpoint, so the thread first does what it can of the
+//! same work: it flushes the database file and copies the frames appended meanwhile.
 
+use std::fs::File;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -46,6 +49,9 @@ pub struct CheckpointOptions<'a> {
 struct Shared {
     /// Set when the WAL has passed the catch-up size.
     catch_up: AtomicBool,
+    /// WAL size in frames when the writer last checkpointed it. The WAL restarts only at the
+    /// next commit, so a checkpoint of this thread in between still reports this size.
+    caught_up_frames: AtomicI64,
     /// Set once the writer has logged that the thread stopped, so that it logs it once.
     stop_logged: AtomicBool,
     /// Held while a checkpoint runs. SQLite runs one checkpoint at a time and a second
@@ -57,16 +63,13 @@ impl Checkpointer {
     /// Opens a connection to the database at `path` and starts the checkpoint thread,
     /// which stops once the returned handle is dropped.
     pub fn start(options: &CheckpointOptions<'_>) -> Result<Self, StoreError> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(options.path, flags)?;
-        conn.busy_timeout(options.busy_timeout)?;
-        let catch_up_frames = options.catch_up_frames;
+        let thread = CheckpointThread::open(options)?;
         let (commits, receiver) = sync_channel(1);
         let shared = Arc::new(Shared::default());
         let thread_shared = shared.clone();
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
-            .spawn(move || run(&conn, &receiver, &thread_shared, catch_up_frames))
+            .spawn(move || thread.run(&receiver, &thread_shared))
             .map_err(|e| StoreError::Database(Box::new(e)))?;
         Ok(Self { commits, shared })
     }
@@ -88,28 +91,92 @@ impl Checkpointer {
 
     /// Runs a checkpoint on the writer's connection when the thread requested one.
     pub fn catch_up(&self, conn: &Connection) {
-        if !self.shared.catch_up.swap(false, Ordering::Relaxed) {
-            return;
-        }
-        if let Err(error) = self.shared.checkpoint(conn) {
-            tracing::warn!(%error, "SQLite checkpoint on the writer connection failed");
-        }
+        self.shared.catch_up(conn);
     }
 }
 
-fn run(conn: &Connection, commits: &Receiver<()>, shared: &Shared, catch_up_frames: i64) {
-    while commits.recv().is_ok() {
-        let started = Instant::now();
-        match shared.checkpoint(conn) {
-            Ok(frames) if frames >= catch_up_frames => shared.catch_up.store(true, Ordering::Relaxed),
+/// The checkpoint thread's own connection and handle on the database file.
+struct CheckpointThread {
+    conn: Connection,
+    /// The database file, which this thread flushes before requesting a catch-up.
+    database: File,
+    catch_up_frames: i64,
+}
+
+impl CheckpointThread {
+    fn open(options: &CheckpointOptions<'_>) -> Result<Self, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(options.path, flags)?;
+        conn.busy_timeout(options.busy_timeout)?;
+        let database = File::open(options.path).map_err(|e| StoreError::Database(Box::new(e)))?;
+        Ok(Self {
+            conn,
+            database,
+            catch_up_frames: options.catch_up_frames,
+        })
+    }
+
+    fn run(&self, commits: &Receiver<()>, shared: &Shared) {
+        while commits.recv().is_ok() {
+            let started = Instant::now();
+            // While a requested catch-up is pending, a checkpoint here would only delay it.
+            if !shared.catch_up.load(Ordering::Relaxed) {
+                self.checkpoint(shared);
+            }
+            std::thread::sleep(MIN_INTERVAL.saturating_sub(started.elapsed()));
+        }
+    }
+
+    /// Runs one PASSIVE checkpoint and requests a catch-up when the WAL has grown too long,
+    /// unless the writer already checkpointed this WAL, which then restarts with the
+    /// writer's next commit.
+    fn checkpoint(&self, shared: &Shared) {
+        match shared.checkpoint(&self.conn) {
+            Ok(frames)
+                if frames >= self.catch_up_frames
+                    && frames != shared.caught_up_frames.load(Ordering::Relaxed) =>
+            {
+                self.prepare_catch_up(shared);
+                shared.catch_up.store(true, Ordering::Relaxed);
+            }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "SQLite checkpoint failed"),
         }
-        std::thread::sleep(MIN_INTERVAL.saturating_sub(started.elapsed()));
+    }
+
+    /// Does ahead of a catch-up as much of its work as this thread can, because no request
+    /// is served while the catch-up runs.
+    ///
+    /// SQLite flushes the database file only at the end of a checkpoint that copied the
+    /// whole WAL. Under continuous writes that is the catch-up, which would then flush every
+    /// page this thread's checkpoints copied since the last one. So this thread flushes
+    /// those pages itself and copies the frames appended meanwhile. A second round handles
+    /// the commits made during the first, so the catch-up copies and flushes only the
+    /// commits of the second.
+    fn prepare_catch_up(&self, shared: &Shared) {
+        for _ in 0..2 {
+            if let Err(error) = self.database.sync_data() {
+                tracing::warn!(%error, "flushing the SQLite database file failed");
+            }
+            if let Err(error) = shared.checkpoint(&self.conn) {
+                tracing::warn!(%error, "SQLite checkpoint failed");
+            }
+        }
     }
 }
 
 impl Shared {
+    /// Runs a checkpoint on the writer's connection when the thread requested one.
+    fn catch_up(&self, conn: &Connection) {
+        if !self.catch_up.swap(false, Ordering::Relaxed) {
+            return;
+        }
+        match self.checkpoint(conn) {
+            Ok(frames) => self.caught_up_frames.store(frames, Ordering::Relaxed),
+            Err(error) => tracing::warn!(%error, "SQLite checkpoint on the writer connection failed"),
+        }
+    }
+
     /// Runs a PASSIVE checkpoint and returns the number of frames in the WAL.
     fn checkpoint(&self, conn: &Connection) -> rusqlite::Result<i64> {
         let _running = self
@@ -188,6 +255,48 @@ mod tests {
             .query_row("SELECT count(*) FROM pages", [], |row| row.get(0))
             .unwrap();
         assert_eq!(rows, 16_000);
+    }
+
+    #[test]
+    fn one_catch_up_per_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("checkpoint.db");
+        let conn = open_writer(&path);
+        let thread = CheckpointThread::open(&CheckpointOptions {
+            path: &path,
+            busy_timeout: Duration::from_secs(5),
+            catch_up_frames: CATCH_UP,
+        })
+        .unwrap();
+        let shared = Shared::default();
+        insert_rows(&conn, CATCH_UP * 2);
+
+        thread.checkpoint(&shared);
+        assert!(shared.catch_up.load(Ordering::Relaxed), "no catch-up requested");
+
+        shared.catch_up(&conn);
+        thread.checkpoint(&shared);
+        // The WAL keeps its size until the next commit restarts it.
+        assert!(
+            !shared.catch_up.load(Ordering::Relaxed),
+            "a second catch-up requested for a WAL already copied"
+        );
+
+        insert_rows(&conn, CATCH_UP * 2);
+        thread.checkpoint(&shared);
+        assert!(
+            shared.catch_up.load(Ordering::Relaxed),
+            "no catch-up after the restart"
+        );
+    }
+
+    /// Commits `rows` page-sized rows, one per transaction, with no checkpoint.
+    fn insert_rows(conn: &Connection, rows: i64) {
+        let body = vec![7u8; PAGE];
+        for _ in 0..rows {
+            conn.execute("INSERT INTO pages (body) VALUES (?1)", [&body])
+                .unwrap();
+        }
     }
 
     #[test]
