@@ -1,15 +1,16 @@
 //! `POST /leads/followup/department/{departmentUUID}/user/{userUUID}`: creates follow-ups
 //! in one transaction. Upstream has no public create endpoint, so this one is an extension.
 
-use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::{Extension, Json};
+use axum::Extension;
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 
 use super::access::{authorize_department, parse_path_id};
 use super::authentication::Authenticated;
+use super::body::JsonBody;
 use super::envelope::Envelope;
 use super::error::ApiError;
 use super::request_id::RequestId;
@@ -55,7 +56,7 @@ pub async fn create_follow_ups(
     subscriber: Result<Authenticated, ApiError>,
     path: Result<Path<UpdatePath>, PathRejection>,
     headers: HeaderMap,
-    body: Result<Json<CreateFollowUpsInput>, JsonRejection>,
+    body: JsonBody,
 ) -> Result<Envelope<CreatePayload>, ApiError> {
     let Authenticated(subscriber) = subscriber?;
     let Path(path) = path.map_err(rejection::from_path)?;
@@ -63,7 +64,7 @@ pub async fn create_follow_ups(
     let path_user = parse_path_id("userUUID", &path.user)?;
     let department = authorize_department(&state, &subscriber, &department_uuid).await?;
     rejection::single_content_type(&headers)?;
-    let Json(input) = body.map_err(rejection::from_json)?;
+    let input: CreateFollowUpsInput = body.read().await?;
     let items = validate_create(input, state.limits.max_ids_per_request).map_err(invalid_batch)?;
 
     let author = Author {

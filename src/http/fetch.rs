@@ -1,14 +1,14 @@
 //! `POST /leads/followup/dealer/{dealerUUID}/list`: one page of a dealer's follow-ups.
 
-use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::Json;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::access::{authorize_dealer, parse_path_id, DealerAccess};
 use super::authentication::Authenticated;
+use super::body::JsonBody;
 use super::envelope::Envelope;
 use super::error::ApiError;
 use super::follow_up_json::FollowUpJson;
@@ -40,14 +40,14 @@ pub async fn fetch_follow_ups(
     subscriber: Result<Authenticated, ApiError>,
     path: Result<Path<DealerPath>, PathRejection>,
     headers: HeaderMap,
-    body: Result<Json<FetchFollowUpsInput>, JsonRejection>,
+    body: JsonBody,
 ) -> Result<Envelope<FetchPayload>, ApiError> {
     let Authenticated(subscriber) = subscriber?;
     let Path(path) = path.map_err(rejection::from_path)?;
     let dealer_uuid = parse_path_id("dealerUUID", &path.dealer)?;
     let access = authorize_dealer(&state, &subscriber, &dealer_uuid).await?;
     rejection::single_content_type(&headers)?;
-    let Json(input) = body.map_err(rejection::from_json)?;
+    let input: FetchFollowUpsInput = body.read().await?;
     let (command, mut warnings) = validate_fetch(input)?;
     let departments = department_scope(&state, &access, command.department.as_ref()).await?;
     let zone: Tz = access.dealer.time_zone.parse().map_err(|_| {

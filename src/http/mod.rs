@@ -3,6 +3,7 @@
 mod access;
 mod admission;
 mod authentication;
+mod body;
 mod context;
 mod create;
 mod envelope;

@@ -3,14 +3,14 @@
 //! - `POST /leads/followup/dealer/{dealerUUID}/tasktype` creates one.
 //! - `GET /leads/followup/dealer/{dealerUUID}/tasktype/list` lists them.
 
-use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::access::{authorize_dealer, authorize_dealer_write, parse_path_id};
 use super::authentication::Authenticated;
+use super::body::JsonBody;
 use super::envelope::Envelope;
 use super::error::ApiError;
 use super::{rejection, AppState};
@@ -63,14 +63,14 @@ pub async fn create_task_type(
     subscriber: Result<Authenticated, ApiError>,
     path: Result<Path<DealerPath>, PathRejection>,
     headers: HeaderMap,
-    body: Result<Json<TaskTypeInput>, JsonRejection>,
+    body: JsonBody,
 ) -> Result<Envelope<CreatedTaskType>, ApiError> {
     let Authenticated(subscriber) = subscriber?;
     let Path(path) = path.map_err(rejection::from_path)?;
     let dealer_uuid = parse_path_id("dealerUUID", &path.dealer)?;
     authorize_dealer_write(&state, &subscriber, &dealer_uuid).await?;
     rejection::single_content_type(&headers)?;
-    let Json(input) = body.map_err(rejection::from_json)?;
+    let input: TaskTypeInput = body.read().await?;
     let draft = validate_task_type(input)?;
 
     let new = NewTaskType {

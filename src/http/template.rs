@@ -4,14 +4,14 @@
 //! - `GET /leads/followup/dealer/{dealerUUID}/templatetype/{templateType}/list` lists the
 //!   dealer's templates of one type.
 
-use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::access::{authorize_dealer, authorize_dealer_write, parse_path_id};
 use super::authentication::Authenticated;
+use super::body::JsonBody;
 use super::envelope::Envelope;
 use super::error::ApiError;
 use super::task_type::DealerPath;
@@ -85,14 +85,14 @@ pub async fn create_template(
     subscriber: Result<Authenticated, ApiError>,
     path: Result<Path<DealerPath>, PathRejection>,
     headers: HeaderMap,
-    body: Result<Json<TemplateInput>, JsonRejection>,
+    body: JsonBody,
 ) -> Result<Envelope<CreatedTemplate>, ApiError> {
     let Authenticated(subscriber) = subscriber?;
     let Path(path) = path.map_err(rejection::from_path)?;
     let dealer_uuid = parse_path_id("dealerUUID", &path.dealer)?;
     let dealer = authorize_dealer_write(&state, &subscriber, &dealer_uuid).await?;
     rejection::single_content_type(&headers)?;
-    let Json(input) = body.map_err(rejection::from_json)?;
+    let input: TemplateInput = body.read().await?;
     let draft = validate_template(input, &dealer_uuid)?;
 
     let new = NewTemplate {

@@ -1,16 +1,17 @@
 //! `PUT /leads/followup/department/{departmentUUID}/user/{userUUID}/list`: the bulk update.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Extension;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::access::{authorize_department, parse_path_id};
 use super::authentication::Authenticated;
+use super::body::JsonBody;
 use super::context::RequestContext;
 use super::envelope::Envelope;
 use super::error::ApiError;
@@ -90,7 +91,7 @@ pub async fn update_follow_ups(
     path: Result<Path<UpdatePath>, PathRejection>,
     query: Result<Query<UpdateQuery>, QueryRejection>,
     headers: HeaderMap,
-    body: Result<Json<UpdateFollowUpsInput>, JsonRejection>,
+    body: JsonBody,
 ) -> Result<Envelope<UpdatePayload>, UpdateError> {
     let Authenticated(subscriber) = subscriber?;
     let Path(path) = path.map_err(rejection::from_path)?;
@@ -101,7 +102,7 @@ pub async fn update_follow_ups(
     let Query(query) = query.map_err(rejection::from_query)?;
     let all_or_none = parse_all_or_none(query.all_or_none.as_deref())?;
     rejection::single_content_type(&headers)?;
-    let Json(input) = body.map_err(rejection::from_json)?;
+    let input: UpdateFollowUpsInput = body.read().await?;
     context.set_follow_up_count(input.follow_up_uuids.as_ref().map_or(0, Vec::len));
     let command = validate_update(input, state.limits.max_ids_per_request).map_err(ApiError::from)?;
     let batch = UpdateBatch {

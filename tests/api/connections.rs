@@ -1,5 +1,5 @@
-//! Connection handling: the header read timeout of `--header-read-timeout-secs` and
-//! HTTP/1.1 keep-alive.
+//! Connection handling: the header read timeout of `--header-read-timeout-secs`, HTTP/1.1
+//! keep-alive, and answers sent before the body of a request without credentials.
 
 use std::time::Duration;
 
@@ -85,5 +85,29 @@ async fn keep_alive_serves_several_requests() {
         let (status, body) = read_response(&mut stream).await;
         assert_eq!(status, 200, "request {request} on one connection: {body}");
         assert_eq!(body["status"], "ok", "request {request}");
+    }
+}
+
+#[tokio::test]
+async fn unauthenticated_request_answered_before_its_body() {
+    let app = TestApp::spawn().await;
+    let endpoints = [
+        "PUT /leads/followup/department/d/user/u/list",
+        "POST /leads/followup/dealer/d/list",
+        "POST /leads/followup/department/d/user/u",
+        "POST /leads/followup/dealer/d/tasktype",
+        "POST /leads/followup/dealer/d/template",
+    ];
+    for endpoint in endpoints {
+        let mut stream = connect(&app.base_url).await;
+        // Announces 1,000 bytes of body and sends one, so the body never completes.
+        let head = format!(
+            "{endpoint} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+             Content-Length: 1000\r\n\r\n{{"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let (status, body) = read_response(&mut stream).await;
+        assert_eq!(status, 401, "{endpoint}: {body}");
+        assert_eq!(body["error"]["code"], "CREDENTIALS_ARE_NULL", "{endpoint}: {body}");
     }
 }
