@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
+use super::date::DATE_RULE;
 use super::follow_up::FollowUpStatus;
 use super::id::OpaqueId;
 use super::person::{PersonInput, PersonName, PersonRef};
@@ -170,7 +171,7 @@ fn parse_due_date(raw: &str) -> Result<NaiveDate, ValidationError> {
         ValidationError::new(
             "dueDate",
             Some(raw),
-            "is not a calendar date in the form yyyy-MM-dd, such as 2026-03-31",
+            format!("is not {DATE_RULE}, such as 2026-03-31"),
         )
     })
 }
@@ -271,7 +272,14 @@ mod tests {
 
     #[test]
     fn due_date_must_be_strict_and_real() {
-        for raw in ["2026-02-30", "2026-1-05", "05/01/2026", "2026-01-05T00:00:00", ""] {
+        for raw in [
+            "2026-02-30",
+            "2026-1-05",
+            "05/01/2026",
+            "2026-01-05T00:00:00",
+            "",
+            "0000-01-01",
+        ] {
             let result = parse_due_date(raw);
             assert!(result.is_err(), "{raw:?} must be rejected");
         }

@@ -1,11 +1,16 @@
 //! Strict parsing of calendar dates as the API writes them.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
-/// Parses exactly `yyyy-MM-dd` with four-digit years.
+/// The form and range of the dates that the API accepts, worded for error messages.
+pub const DATE_RULE: &str = "a calendar date from 0001-01-01 to 9999-12-31 in the form yyyy-MM-dd";
+
+/// Parses exactly `yyyy-MM-dd` with a year from 0001 to 9999.
 ///
 /// chrono's `%Y` also accepts signed and longer years such as `+10000-01-01`, which would
-/// compare wrongly where dates are stored as text, so the shape is checked first.
+/// compare wrongly where dates are stored as text, so the shape is checked first. Year 0000
+/// is rejected so that both backends agree: PostgreSQL 15 rejects it as `date` input
+/// because its calendar has no year 0, while SQLite stores dates as text and would keep it.
 pub fn parse_calendar_date(text: &str) -> Option<NaiveDate> {
     let bytes = text.as_bytes();
     let shaped = bytes.len() == 10
@@ -19,7 +24,9 @@ pub fn parse_calendar_date(text: &str) -> Option<NaiveDate> {
     if !shaped {
         return None;
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|date| date.year() >= 1)
 }
 
 #[cfg(test)]
@@ -40,5 +47,19 @@ mod tests {
         ] {
             assert_eq!(parse_calendar_date(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn accepts_years_0001_to_9999() {
+        assert_eq!(
+            parse_calendar_date("0001-01-01"),
+            NaiveDate::from_ymd_opt(1, 1, 1)
+        );
+        assert_eq!(
+            parse_calendar_date("9999-12-31"),
+            NaiveDate::from_ymd_opt(9999, 12, 31)
+        );
+        assert_eq!(parse_calendar_date("0000-01-01"), None);
+        assert_eq!(parse_calendar_date("0000-02-29"), None);
     }
 }

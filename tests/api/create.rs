@@ -296,6 +296,28 @@ async fn bad_fields_are_rejected_by_name() {
 }
 
 #[tokio::test]
+async fn due_date_before_year_1_is_400() {
+    let app = TestApp::spawn().await;
+    for due_date in ["0000-01-01", "0000-02-29"] {
+        let mut body = batch(vec![item("fu-1")]);
+        body["followUps"][0]["dueDate"] = json!(due_date);
+
+        let (status, response) = create(&app, &body).await;
+
+        assert_error_envelope(status, &response, StatusCode::BAD_REQUEST, "INVALID_REQUEST_DATA");
+        let error = &response["error"];
+        assert_eq!(error["metadata"]["field"], "followUps[0].dueDate", "{response}");
+        assert_eq!(error["metadata"]["value"], due_date, "{response}");
+        let description = error["description"].as_str().unwrap();
+        assert!(
+            description.contains("from 0001-01-01 to 9999-12-31"),
+            "{description}"
+        );
+        assert!(!exists(&app, FIXTURE.dept_a1, "fu-1").await, "{due_date}");
+    }
+}
+
+#[tokio::test]
 async fn wrong_json_type_is_400() {
     let app = TestApp::spawn().await;
     let mut body = batch(vec![item("fu-1")]);

@@ -82,6 +82,14 @@ async fn bad_values_are_rejected() {
             json!({"filterData": {"dueDateFrom": "10/03/2025"}}),
             "filterData.dueDateFrom",
         ),
+        (
+            json!({"filterData": {"dueDateFrom": "0000-01-01"}}),
+            "filterData.dueDateFrom",
+        ),
+        (
+            json!({"filterData": {"dueDateTo": "0000-02-29"}}),
+            "filterData.dueDateTo",
+        ),
         (json!({"filterData": "overdue"}), "filterData"),
         (json!({"pageToken": "garbage!"}), "pageToken"),
         (
