@@ -14,6 +14,11 @@ pub const MAX_TITLE_CHARS: usize = 200;
 /// Maximum length of notes in characters.
 pub const MAX_NOTES_CHARS: usize = 2000;
 
+/// Second spellings that [`CreateItemInput`] accepts, as `(name, alias)` pairs. serde needs
+/// the struct's `alias` attributes as literals, so a test checks that this list matches them.
+pub const FIELD_ALIASES: [(&str, &str); 2] =
+    [("customerUUID", "customerUuid"), ("taskTypeUUID", "taskTypeUuid")];
+
 /// One follow-up to create, exactly as decoded from JSON or a CSV row, before validation.
 ///
 /// Requests spell ids `...UUID`, as upstream request bodies do; the `...Uuid` spelling of
@@ -285,6 +290,31 @@ mod tests {
         }
         let date = parse_due_date("2028-02-29").unwrap();
         assert_eq!(date, NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
+    }
+
+    #[test]
+    fn field_aliases_match_the_serde_attributes() {
+        for (name, alias) in FIELD_ALIASES {
+            let by_name: CreateItemInput = serde_json::from_str(&format!(r#"{{"{name}": "x"}}"#)).unwrap();
+            let by_alias: CreateItemInput = serde_json::from_str(&format!(r#"{{"{alias}": "x"}}"#)).unwrap();
+            assert_eq!(
+                format!("{by_name:?}"),
+                format!("{by_alias:?}"),
+                "{alias} decodes like {name}"
+            );
+            assert!(
+                format!("{by_name:?}").contains("Some(\"x\")"),
+                "{name} is a field"
+            );
+            let both = format!(r#"{{"{name}": "x", "{alias}": "y"}}"#);
+            let error = serde_json::from_str::<CreateItemInput>(&both).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("duplicate field `{name}`")),
+                "{error}"
+            );
+        }
     }
 
     #[test]

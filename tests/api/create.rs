@@ -329,6 +329,30 @@ async fn wrong_json_type_is_400() {
 }
 
 #[tokio::test]
+async fn field_in_both_spellings_is_400() {
+    let app = TestApp::spawn().await;
+    let mut body = batch(vec![item("fu-1")]);
+    body["followUps"][0]["customerUuid"] = json!("customer-2");
+
+    let (status, response) = create(&app, &body).await;
+
+    assert_error_envelope(status, &response, StatusCode::BAD_REQUEST, "INVALID_REQUEST_DATA");
+    let error = &response["error"];
+    assert_eq!(
+        error["metadata"]["field"], "followUps[0].customerUUID",
+        "{response}"
+    );
+    let description = error["description"].as_str().unwrap();
+    assert!(
+        description.starts_with("followUps[0].customerUUID is given more than once"),
+        "{description}"
+    );
+    assert!(description.contains("customerUuid"), "{description}");
+    assert!(!description.contains("wrong JSON type"), "{description}");
+    assert!(!exists(&app, FIXTURE.dept_a1, "fu-1").await);
+}
+
+#[tokio::test]
 async fn unknown_or_foreign_task_type_is_400() {
     let app = spawn_with_task_types().await;
     for task_type in ["no-such-task-type", OTHER_DEALER_TASK_TYPE] {
