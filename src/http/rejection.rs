@@ -83,9 +83,11 @@ pub fn from_path(rejection: PathRejection) -> ApiError {
     ApiError::bad_request(format!("the URL path is invalid: {}", rejection.body_text()))
 }
 
-pub fn from_query(rejection: QueryRejection) -> ApiError {
+/// Translates a query string rejection into a 400. `accepted` describes the endpoint's
+/// parameters, such as "the only parameter is allOrNone=true|false".
+pub fn from_query(rejection: QueryRejection, accepted: &str) -> ApiError {
     ApiError::bad_request(format!(
-        "the query string is invalid: {}; the only parameter is allOrNone=true|false",
+        "the query string is invalid: {}; {accepted}",
         rejection.body_text()
     ))
 }

@@ -318,6 +318,32 @@ async fn due_date_before_year_1_is_400() {
 }
 
 #[tokio::test]
+async fn json_media_types_are_accepted() {
+    let app = TestApp::spawn().await;
+    let content_types = [
+        "application/json; charset=utf-8",
+        "Application/JSON",
+        "application/vnd.api+json",
+        "application/problem+json",
+    ];
+    for (index, content_type) in content_types.into_iter().enumerate() {
+        let uuid = format!("fu-{index}");
+        let response = app
+            .client
+            .post(create_url(&app, FIXTURE.dept_a1, FIXTURE.user))
+            .basic_auth(USERNAME, Some(PASSWORD))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(batch(vec![item(&uuid)]).to_string())
+            .send()
+            .await
+            .unwrap();
+
+        assert_eq!(response.status(), StatusCode::OK, "{content_type}");
+        assert!(exists(&app, FIXTURE.dept_a1, &uuid).await, "{content_type}");
+    }
+}
+
+#[tokio::test]
 async fn wrong_json_type_is_400() {
     let app = TestApp::spawn().await;
     let mut body = batch(vec![item("fu-1")]);
