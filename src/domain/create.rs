@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
+use super::date::DATE_RULE;
 use super::follow_up::FollowUpStatus;
 use super::id::OpaqueId;
 use super::person::{PersonInput, PersonName, PersonRef};
@@ -12,6 +13,11 @@ use super::update::ValidationError;
 pub const MAX_TITLE_CHARS: usize = 200;
 /// Maximum length of notes in characters.
 pub const MAX_NOTES_CHARS: usize = 2000;
+
+/// Second spellings that [`CreateItemInput`] accepts, as `(name, alias)` pairs. serde needs
+/// the struct's `alias` attributes as literals, so a test checks that this list matches them.
+pub const FIELD_ALIASES: [(&str, &str); 2] =
+    [("customerUUID", "customerUuid"), ("taskTypeUUID", "taskTypeUuid")];
 
 /// One follow-up to create, exactly as decoded from JSON or a CSV row, before validation.
 ///
@@ -170,7 +176,7 @@ fn parse_due_date(raw: &str) -> Result<NaiveDate, ValidationError> {
         ValidationError::new(
             "dueDate",
             Some(raw),
-            "is not a calendar date in the form yyyy-MM-dd, such as 2026-03-31",
+            format!("is not {DATE_RULE}, such as 2026-03-31"),
         )
     })
 }
@@ -271,12 +277,44 @@ mod tests {
 
     #[test]
     fn due_date_must_be_strict_and_real() {
-        for raw in ["2026-02-30", "2026-1-05", "05/01/2026", "2026-01-05T00:00:00", ""] {
+        for raw in [
+            "2026-02-30",
+            "2026-1-05",
+            "05/01/2026",
+            "2026-01-05T00:00:00",
+            "",
+            "0000-01-01",
+        ] {
             let result = parse_due_date(raw);
             assert!(result.is_err(), "{raw:?} must be rejected");
         }
         let date = parse_due_date("2028-02-29").unwrap();
         assert_eq!(date, NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
+    }
+
+    #[test]
+    fn field_aliases_match_the_serde_attributes() {
+        for (name, alias) in FIELD_ALIASES {
+            let by_name: CreateItemInput = serde_json::from_str(&format!(r#"{{"{name}": "x"}}"#)).unwrap();
+            let by_alias: CreateItemInput = serde_json::from_str(&format!(r#"{{"{alias}": "x"}}"#)).unwrap();
+            assert_eq!(
+                format!("{by_name:?}"),
+                format!("{by_alias:?}"),
+                "{alias} decodes like {name}"
+            );
+            assert!(
+                format!("{by_name:?}").contains("Some(\"x\")"),
+                "{name} is a field"
+            );
+            let both = format!(r#"{{"{name}": "x", "{alias}": "y"}}"#);
+            let error = serde_json::from_str::<CreateItemInput>(&both).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("duplicate field `{name}`")),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -64,10 +64,14 @@ pub struct FetchCommand {
     pub fingerprint: String,
 }
 
-/// What a page token stores.
+/// The contents of a page token. A token's date must be one that requests may send, so an
+/// edited token is a 400 rather than a date that the database cannot compare.
+///
+/// NOTE: a SQLite database may hold due dates in year 0000 from releases that accepted
+/// them, and a page that ends on one gets a token that the next request rejects.
 #[derive(Debug, Serialize, Deserialize)]
 struct FetchCursor {
-    #[serde(rename = "d")]
+    #[serde(rename = "d", with = "super::date::calendar_date")]
     due_date: NaiveDate,
     #[serde(rename = "u")]
     uuid: String,

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::date::DATE_RULE;
 use super::follow_up::FollowUpStatus;
 use super::id::OpaqueId;
 use super::update::ValidationError;
@@ -182,7 +183,7 @@ fn date(object: &Map<String, Value>, key: &str) -> Result<Option<NaiveDate>, Val
         ValidationError::new(
             field_name(key),
             Some(&value.to_string()),
-            "must be a calendar date in the form yyyy-MM-dd, such as \"2025-03-10\"",
+            format!("must be {DATE_RULE}, such as \"2025-03-10\""),
         )
     };
     let text = value.as_str().ok_or_else(invalid)?;
@@ -277,6 +278,7 @@ mod tests {
             (json!({"overdue": 1}), "filterData.overdue"),
             (json!({"dueDateFrom": "03/10/2025"}), "filterData.dueDateFrom"),
             (json!({"dueDateTo": "2025-02-30"}), "filterData.dueDateTo"),
+            (json!({"dueDateFrom": "0000-01-01"}), "filterData.dueDateFrom"),
             (
                 json!({"dueDateFrom": "2025-02-02", "dueDateTo": "2025-02-01"}),
                 "filterData.dueDateFrom",

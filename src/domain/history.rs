@@ -9,8 +9,10 @@ use super::page::{decode_token, encode_token, page_size};
 use super::update::ValidationError;
 use super::warning::Warning;
 
-/// The query string as decoded, before validation.
+/// The query string as decoded, before validation. An unknown parameter, such as a
+/// misspelled `pagetoken`, is rejected rather than ignored, so that the client learns of it.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HistoryQueryInput {
     pub limit: Option<String>,
     #[serde(rename = "pageToken")]

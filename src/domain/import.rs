@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::create::{validate_item, CreateItem, CreateItemInput};
+use super::object::duplicate_field_error;
 use super::person::PersonInput;
 use super::update::ValidationError;
 
@@ -245,14 +246,22 @@ pub fn parse_json_lines(reader: impl BufRead) -> ParsedFile {
         let mut deserializer = serde_json::Deserializer::from_str(&text);
         match serde_path_to_error::deserialize::<_, CreateItemInput>(&mut deserializer) {
             Ok(input) => parsed.push(number, validate_item(input), same_name),
-            Err(error) => parsed.errors.push(LineError {
-                line: number,
-                field: error.path().to_string(),
-                reason: format!("{}; send one JSON object per line", error.inner()),
-            }),
+            Err(error) => parsed.errors.push(json_line_error(number, &error)),
         }
     }
     parsed
+}
+
+fn json_line_error(line: u64, error: &serde_path_to_error::Error<serde_json::Error>) -> LineError {
+    let path = error.path().to_string();
+    if let Some(duplicate) = duplicate_field_error(&path, error.inner()) {
+        return line_error(line, duplicate, same_name);
+    }
+    LineError {
+        line,
+        field: path,
+        reason: format!("{}; send one JSON object per line", error.inner()),
+    }
 }
 
 #[cfg(test)]
@@ -313,10 +322,19 @@ mod tests {
                     \n\
                     {\"customerUUID\":\"c2\",\"title\":5}\n\
                     not json\n\
-                    {\"customerUUID\":\"c3\",\"title\":\"Call\",\"assignee\":{\"uuid\":\"bad id\"}}\n";
+                    {\"customerUUID\":\"c3\",\"title\":\"Call\",\"assignee\":{\"uuid\":\"bad id\"}}\n\
+                    {\"customerUUID\":\"c4\",\"customerUuid\":\"c4\",\"title\":\"Call\"}\n";
         let parsed = parse_json_lines(file.as_bytes());
         let found: Vec<(u64, &str)> = parsed.errors.iter().map(|e| (e.line, e.field.as_str())).collect();
-        assert_eq!(found, [(3, "title"), (4, "."), (5, "assignee.uuid")]);
+        assert_eq!(
+            found,
+            [(3, "title"), (4, "."), (5, "assignee.uuid"), (6, "customerUUID")]
+        );
+        assert!(
+            parsed.errors[3].reason.starts_with("is given more than once"),
+            "{:?}",
+            parsed.errors[3]
+        );
         assert_eq!(parsed.lines, [1]);
     }
 }

@@ -15,6 +15,9 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{MapAccess, Visitor};
 use serde::Deserializer;
 
+use super::create::FIELD_ALIASES;
+use super::update::ValidationError;
+
 /// A struct whose fields decode from a map, through the code derived with
 /// `#[serde(remote = "Self")]`.
 pub trait FromFields: Sized {
@@ -63,9 +66,36 @@ macro_rules! object_only {
     };
 }
 
+/// Returns the error for a field that an object gives twice, or `None` when `error` reports
+/// something else.
+///
+/// serde's derived code reports a repeated key, and a field sent under both its name and its
+/// alias, through `de::Error::duplicate_field`, whose message is "duplicate field `NAME`"
+/// (serde 1.0.229). serde_json gives that error no kind of its own, so the message is
+/// matched. `path` is where the object sits, as serde_path_to_error writes it: `.` for the
+/// top level, or a path such as `followUps[0]`.
+pub fn duplicate_field_error(path: &str, error: &serde_json::Error) -> Option<ValidationError> {
+    let message = error.to_string();
+    let name = message.strip_prefix("duplicate field `")?.split_once('`')?.0;
+    let field = match path {
+        "." => name.to_owned(),
+        _ => format!("{path}.{name}"),
+    };
+    let problem = match FIELD_ALIASES.iter().find(|(canonical, _)| *canonical == name) {
+        Some((canonical, alias)) => format!(
+            "is given more than once: {canonical} and {alias} are two accepted spellings of \
+             the same field, so send only one of them, once"
+        ),
+        None => "is given more than once; send each field once".to_owned(),
+    };
+    Some(ValidationError::new(field, None, problem))
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
+
+    use super::duplicate_field_error;
 
     #[derive(Debug, Deserialize, PartialEq)]
     #[serde(remote = "Self")]
@@ -105,6 +135,22 @@ mod tests {
     fn duplicate_fields_are_still_caught() {
         let error = serde_json::from_str::<Pair>(r#"{"first": "a", "first": "b"}"#).unwrap_err();
         assert!(error.to_string().contains("duplicate field"), "{error}");
+    }
+
+    #[test]
+    fn duplicate_field_error_names_the_field() {
+        let error = serde_json::from_str::<Pair>(r#"{"first": "a", "first": "b"}"#).unwrap_err();
+        let duplicate = duplicate_field_error(".", &error).unwrap();
+        assert_eq!(duplicate.field, "first");
+        assert_eq!(duplicate.problem, "is given more than once; send each field once");
+        let nested = duplicate_field_error("followUps[0]", &error).unwrap();
+        assert_eq!(nested.field, "followUps[0].first");
+    }
+
+    #[test]
+    fn duplicate_field_error_ignores_other_errors() {
+        let error = serde_json::from_str::<Pair>(r#"{"first": 7}"#).unwrap_err();
+        assert!(duplicate_field_error(".", &error).is_none());
     }
 
     #[test]

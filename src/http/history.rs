@@ -69,8 +69,12 @@ pub async fn follow_up_history(
     let department_uuid = parse_path_id("departmentUUID", &path.department)?;
     let follow_up = parse_path_id("followUpUUID", &path.follow_up)?;
     authorize_department(&state, &subscriber, &department_uuid).await?;
-    let Query(query) = query
-        .map_err(|e| ApiError::bad_request(format!("the query string is invalid: {}", e.body_text())))?;
+    let Query(query) = query.map_err(|e| {
+        rejection::from_query(
+            e,
+            "the parameters are limit and pageToken, each optional and at most once",
+        )
+    })?;
     let (request, warnings) = validate_history_query(query)?;
     let events = state
         .store

@@ -5,6 +5,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 
 use super::error::ApiError;
+use crate::domain::object::duplicate_field_error;
 
 /// Rejects a request with more than one `Content-Type` header.
 ///
@@ -46,12 +47,16 @@ pub fn from_json(rejection: JsonRejection) -> ApiError {
     }
 }
 
-/// Names the field whose JSON type is wrong, from the path that axum's decoder records.
+/// Names the field whose JSON type is wrong, or that is given twice, from the path that
+/// axum's decoder records.
 fn wrong_type(error: &JsonDataError) -> ApiError {
     let mut source = std::error::Error::source(error);
     while let Some(current) = source {
         if let Some(typed) = current.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
             let field = typed.path().to_string();
+            if let Some(duplicate) = duplicate_field_error(&field, typed.inner()) {
+                return duplicate.into();
+            }
             // serde_path_to_error writes the path of the whole body as ".".
             if field == "." {
                 return ApiError::bad_request(format!(
@@ -78,9 +83,11 @@ pub fn from_path(rejection: PathRejection) -> ApiError {
     ApiError::bad_request(format!("the URL path is invalid: {}", rejection.body_text()))
 }
 
-pub fn from_query(rejection: QueryRejection) -> ApiError {
+/// Translates a query string rejection into a 400. `accepted` describes the endpoint's
+/// parameters, such as "the only parameter is allOrNone=true|false".
+pub fn from_query(rejection: QueryRejection, accepted: &str) -> ApiError {
     ApiError::bad_request(format!(
-        "the query string is invalid: {}; the only parameter is allOrNone=true|false",
+        "the query string is invalid: {}; {accepted}",
         rejection.body_text()
     ))
 }

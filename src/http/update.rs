@@ -99,7 +99,8 @@ pub async fn update_follow_ups(
     let department_uuid = parse_path_id("departmentUUID", &path.department)?;
     let path_user = parse_path_id("userUUID", &path.user)?;
     let department = authorize_department(&state, &subscriber, &department_uuid).await?;
-    let Query(query) = query.map_err(rejection::from_query)?;
+    let Query(query) =
+        query.map_err(|e| rejection::from_query(e, "the only parameter is allOrNone=true|false"))?;
     let all_or_none = parse_all_or_none(query.all_or_none.as_deref())?;
     rejection::single_content_type(&headers)?;
     let input: UpdateFollowUpsInput = body.read().await?;

@@ -296,6 +296,54 @@ async fn bad_fields_are_rejected_by_name() {
 }
 
 #[tokio::test]
+async fn due_date_before_year_1_is_400() {
+    let app = TestApp::spawn().await;
+    for due_date in ["0000-01-01", "0000-02-29"] {
+        let mut body = batch(vec![item("fu-1")]);
+        body["followUps"][0]["dueDate"] = json!(due_date);
+
+        let (status, response) = create(&app, &body).await;
+
+        assert_error_envelope(status, &response, StatusCode::BAD_REQUEST, "INVALID_REQUEST_DATA");
+        let error = &response["error"];
+        assert_eq!(error["metadata"]["field"], "followUps[0].dueDate", "{response}");
+        assert_eq!(error["metadata"]["value"], due_date, "{response}");
+        let description = error["description"].as_str().unwrap();
+        assert!(
+            description.contains("from 0001-01-01 to 9999-12-31"),
+            "{description}"
+        );
+        assert!(!exists(&app, FIXTURE.dept_a1, "fu-1").await, "{due_date}");
+    }
+}
+
+#[tokio::test]
+async fn json_media_types_are_accepted() {
+    let app = TestApp::spawn().await;
+    let content_types = [
+        "application/json; charset=utf-8",
+        "Application/JSON",
+        "application/vnd.api+json",
+        "application/problem+json",
+    ];
+    for (index, content_type) in content_types.into_iter().enumerate() {
+        let uuid = format!("fu-{index}");
+        let response = app
+            .client
+            .post(create_url(&app, FIXTURE.dept_a1, FIXTURE.user))
+            .basic_auth(USERNAME, Some(PASSWORD))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(batch(vec![item(&uuid)]).to_string())
+            .send()
+            .await
+            .unwrap();
+
+        assert_eq!(response.status(), StatusCode::OK, "{content_type}");
+        assert!(exists(&app, FIXTURE.dept_a1, &uuid).await, "{content_type}");
+    }
+}
+
+#[tokio::test]
 async fn wrong_json_type_is_400() {
     let app = TestApp::spawn().await;
     let mut body = batch(vec![item("fu-1")]);
@@ -304,6 +352,30 @@ async fn wrong_json_type_is_400() {
     let (status, response) = create(&app, &body).await;
 
     assert_error_envelope(status, &response, StatusCode::BAD_REQUEST, "INVALID_REQUEST_DATA");
+}
+
+#[tokio::test]
+async fn field_in_both_spellings_is_400() {
+    let app = TestApp::spawn().await;
+    let mut body = batch(vec![item("fu-1")]);
+    body["followUps"][0]["customerUuid"] = json!("customer-2");
+
+    let (status, response) = create(&app, &body).await;
+
+    assert_error_envelope(status, &response, StatusCode::BAD_REQUEST, "INVALID_REQUEST_DATA");
+    let error = &response["error"];
+    assert_eq!(
+        error["metadata"]["field"], "followUps[0].customerUUID",
+        "{response}"
+    );
+    let description = error["description"].as_str().unwrap();
+    assert!(
+        description.starts_with("followUps[0].customerUUID is given more than once"),
+        "{description}"
+    );
+    assert!(description.contains("customerUuid"), "{description}");
+    assert!(!description.contains("wrong JSON type"), "{description}");
+    assert!(!exists(&app, FIXTURE.dept_a1, "fu-1").await);
 }
 
 #[tokio::test]

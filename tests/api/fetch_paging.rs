@@ -82,6 +82,14 @@ async fn bad_values_are_rejected() {
             json!({"filterData": {"dueDateFrom": "10/03/2025"}}),
             "filterData.dueDateFrom",
         ),
+        (
+            json!({"filterData": {"dueDateFrom": "0000-01-01"}}),
+            "filterData.dueDateFrom",
+        ),
+        (
+            json!({"filterData": {"dueDateTo": "0000-02-29"}}),
+            "filterData.dueDateTo",
+        ),
         (json!({"filterData": "overdue"}), "filterData"),
         (json!({"pageToken": "garbage!"}), "pageToken"),
         (
@@ -141,20 +149,55 @@ async fn unknown_filter_key_warns() {
     assert_eq!(body["warnings"][0]["metadata"]["key"], "startDate");
 }
 
-#[tokio::test]
-async fn token_rejects_another_filter() {
-    let app = TestApp::spawn().await;
-    seed_many(&app, 5).await;
+/// Seeds five follow-ups and returns the token after the first page of two.
+async fn first_page_token(app: &TestApp) -> String {
+    seed_many(app, 5).await;
     let (_, first) = app
         .fetch(FIXTURE.dealer_a, &json!({"entriesLimitToBeFetched": 2}))
         .await;
-    let token = first["nextPageToken"].as_str().unwrap();
+    first["nextPageToken"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn token_rejects_another_filter() {
+    let app = TestApp::spawn().await;
+    let token = &first_page_token(&app).await;
 
     let body = json!({"pageToken": token, "filterData": {"overdue": true}});
     let (status, response) = app.fetch(FIXTURE.dealer_a, &body).await;
 
     assert_error_envelope(status, &response, StatusCode::BAD_REQUEST, "INVALID_REQUEST_DATA");
     assert_eq!(response["error"]["metadata"]["field"], "pageToken");
+}
+
+/// Returns `token` with its due date, the `d` field of the token's JSON, replaced.
+fn with_token_date(token: &str, due_date: &str) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+
+    let mut cursor: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token).unwrap()).unwrap();
+    cursor["d"] = json!(due_date);
+    URL_SAFE_NO_PAD.encode(cursor.to_string())
+}
+
+#[tokio::test]
+async fn token_with_out_of_range_date_is_400() {
+    let app = TestApp::spawn().await;
+    let token = &first_page_token(&app).await;
+
+    for due_date in ["0000-01-01", "-4714-01-01", "-262143-01-01", "+10000-01-01"] {
+        let edited = with_token_date(token, due_date);
+        let body = json!({"pageToken": edited, "entriesLimitToBeFetched": 2});
+        let (status, response) = app.fetch(FIXTURE.dealer_a, &body).await;
+
+        assert_error_envelope(status, &response, StatusCode::BAD_REQUEST, "INVALID_REQUEST_DATA");
+        assert_eq!(response["error"]["metadata"]["field"], "pageToken", "{due_date}");
+    }
+    let unchanged = with_token_date(token, "2025-03-11");
+    let body = json!({"pageToken": unchanged, "entriesLimitToBeFetched": 2});
+    let (status, response) = app.fetch(FIXTURE.dealer_a, &body).await;
+    assert_eq!(status, StatusCode::OK, "{response}");
+    assert_eq!(uuids(&response), ["f002", "f003"]);
 }
 
 /// Walks every page by token while another task inserts new follow-ups and assigns

@@ -132,3 +132,28 @@ async fn history_rejects_bad_query_and_grants() {
     let (status, response) = history(&app, FIXTURE.dept_b1, "in-b1", "").await;
     assert_error_envelope(status, &response, StatusCode::FORBIDDEN, "NOT_AUTHORIZED_REQUEST");
 }
+
+#[tokio::test]
+async fn history_rejects_unknown_and_repeated_parameters() {
+    let app = TestApp::spawn().await;
+    app.add_follow_ups(FIXTURE.dept_a1, &["f1"]).await;
+
+    for (query, mentions) in [
+        ("?foo=1", "foo"),
+        ("?pagetoken=x", "pagetoken"),
+        ("?limit=2&Limit=3", "Limit"),
+        ("?limit=2&limit=3", "limit"),
+    ] {
+        let (status, response) = history(&app, FIXTURE.dept_a1, "f1", query).await;
+
+        assert_error_envelope(status, &response, StatusCode::BAD_REQUEST, "INVALID_REQUEST_DATA");
+        let description = response["error"]["description"].as_str().unwrap();
+        assert!(description.contains(mentions), "{query}: {description}");
+        assert!(
+            description.contains("limit and pageToken"),
+            "{query}: {description}"
+        );
+    }
+    let (status, response) = history(&app, FIXTURE.dept_a1, "f1", "?limit=2&pageToken=").await;
+    assert_eq!(status, StatusCode::OK, "{response}");
+}

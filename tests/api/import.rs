@@ -192,6 +192,7 @@ async fn bad_rows_are_all_reported_and_nothing_imported() {
 uuid,customerUUID,taskTypeUUID,title,dueDate,status
 fu-1,customer-1,,Valid row,2026-05-01,
 fu-2,customer-2,,Bad date,2026-02-30,
+fu-8,customer-8,,Year 0,0000-01-01,
 fu-3,,,Missing customer,,
 fu-4,customer-4,no-such-type,Unknown task type,,
 fu-5,customer-5,,Bad status,,DONE
@@ -204,14 +205,18 @@ fu-1,customer-6,,Repeated id,,
     let message = stderr(&output);
     assert!(!output.status.success(), "{message}");
     assert!(message.contains("line 3: dueDate:"), "{message}");
-    assert!(message.contains("line 4: customerUUID:"), "{message}");
-    assert!(message.contains("line 5: taskTypeUUID:"), "{message}");
-    assert!(message.contains("line 6: status:"), "{message}");
     assert!(
-        message.contains("line 7: uuid: repeats the id of line 2"),
+        message.contains("line 4: dueDate: is not a calendar date from 0001-01-01 to 9999-12-31"),
         "{message}"
     );
-    assert!(message.contains("5 line(s) are invalid"), "{message}");
+    assert!(message.contains("line 5: customerUUID:"), "{message}");
+    assert!(message.contains("line 6: taskTypeUUID:"), "{message}");
+    assert!(message.contains("line 7: status:"), "{message}");
+    assert!(
+        message.contains("line 8: uuid: repeats the id of line 2"),
+        "{message}"
+    );
+    assert!(message.contains("6 line(s) are invalid"), "{message}");
     assert!(workspace.find("fu-1").await.is_none());
 }
 

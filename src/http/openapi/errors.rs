@@ -96,7 +96,8 @@ pub const ERROR_CODES: &[ErrorCode] = &[
     code(
         "UNSUPPORTED_MEDIA_TYPE",
         415,
-        "The `Content-Type` is not `application/json`.",
+        "The `Content-Type` is missing or neither `application/json` nor an \
+         `application/*+json` type, or the request has more than one `Content-Type` header.",
     ),
     code(
         "RATE_LIMITED",

@@ -103,7 +103,8 @@ pub fn fetch_follow_ups() {}
 
 /// List the recorded changes of one follow-up, newest first (extension)
 ///
-/// Events written while a client pages do not shift the pages still to come.
+/// Events written while a client pages do not shift the pages still to come. Any query
+/// parameter other than `limit` and `pageToken`, or one given twice, is a 400.
 #[utoipa::path(
     get,
     path = "/leads/followup/department/{departmentUUID}/followup/{followUpUUID}/history",

@@ -213,10 +213,11 @@ pub struct FilterData {
     #[serde(rename = "customerUUIDs")]
     #[schema(value_type = Option<Vec<Id>>, max_items = 100)]
     pub customer_uuids: Option<Vec<String>>,
-    /// Due on or after this date (`yyyy-MM-dd`).
+    /// Due on or after this date (`yyyy-MM-dd`, 0001-01-01 to 9999-12-31).
     #[schema(format = Date)]
     pub due_date_from: Option<String>,
-    /// Due on or before this date (`yyyy-MM-dd`); not before `dueDateFrom`.
+    /// Due on or before this date (`yyyy-MM-dd`, 0001-01-01 to 9999-12-31); not before
+    /// `dueDateFrom`.
     #[schema(format = Date)]
     pub due_date_to: Option<String>,
     /// `true`: only overdue; `false`: only those not overdue.
@@ -379,7 +380,8 @@ pub struct CreateItemRequest {
     /// Line breaks and tabs are allowed.
     #[schema(max_length = 2000)]
     pub notes: Option<String>,
-    /// Defaults to the current date in the dealer's time zone.
+    /// `yyyy-MM-dd`, 0001-01-01 to 9999-12-31. Defaults to the current date in the dealer's
+    /// time zone.
     #[serde(rename = "dueDate")]
     #[schema(format = Date)]
     pub due_date: Option<String>,
