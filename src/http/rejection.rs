@@ -1,5 +1,7 @@
 //! Translation of axum's extractor rejections into the API envelope.
 
+use std::error::Error;
+
 use axum::extract::rejection::{JsonDataError, JsonRejection, PathRejection, QueryRejection};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
@@ -33,7 +35,10 @@ pub fn from_json(rejection: JsonRejection) -> ApiError {
         JsonRejection::JsonSyntaxError(error) => ApiError::new(
             StatusCode::BAD_REQUEST,
             "MALFORMED_JSON",
-            format!("the request body is not valid JSON: {}; fix the syntax and resend", error.body_text()),
+            format!(
+                "the request body is not valid JSON: {}; fix the syntax and resend",
+                decoder_error::<serde_json::Error>(&error).map_or_else(|| error.body_text(), |e| json_terms(e.inner()))
+            ),
         ),
         JsonRejection::JsonDataError(error) => wrong_type(&error),
         JsonRejection::BytesRejection(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -50,33 +55,56 @@ pub fn from_json(rejection: JsonRejection) -> ApiError {
 /// Names the field whose JSON type is wrong, or that is given twice, from the path that
 /// axum's decoder records.
 fn wrong_type(error: &JsonDataError) -> ApiError {
-    let mut source = std::error::Error::source(error);
+    let Some(typed) = decoder_error::<serde_json::Error>(error) else {
+        return ApiError::bad_request(format!(
+            "the request body has a field of the wrong type: {}; see the API reference for each field's type",
+            error.body_text()
+        ));
+    };
+    let field = typed.path().to_string();
+    if let Some(duplicate) = duplicate_field_error(&field, typed.inner()) {
+        return duplicate.into();
+    }
+    // serde_path_to_error writes the path of the whole body as ".".
+    if field == "." {
+        return ApiError::bad_request(format!(
+            "the request body is invalid: {}; send one JSON object with each field at most \
+             once, as the API reference describes",
+            json_terms(typed.inner())
+        ));
+    }
+    let description = format!(
+        "{field} has the wrong JSON type: {}; see the API reference for the field's type",
+        json_terms(typed.inner())
+    );
+    ApiError::bad_request(description).with_metadata("field", field)
+}
+
+/// Finds the decoder's error, with the path of the failing field, among the sources of an
+/// axum rejection.
+fn decoder_error<E>(rejection: &dyn Error) -> Option<&serde_path_to_error::Error<E>>
+where
+    E: Error + 'static,
+{
+    let mut source = rejection.source();
     while let Some(current) = source {
-        if let Some(typed) = current.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
-            let field = typed.path().to_string();
-            if let Some(duplicate) = duplicate_field_error(&field, typed.inner()) {
-                return duplicate.into();
-            }
-            // serde_path_to_error writes the path of the whole body as ".".
-            if field == "." {
-                return ApiError::bad_request(format!(
-                    "the request body is invalid: {}; send one JSON object with each field at \
-                     most once, as the API reference describes",
-                    typed.inner()
-                ));
-            }
-            let description = format!(
-                "{field} has the wrong JSON type: {}; see the API reference for the field's type",
-                typed.inner()
-            );
-            return ApiError::bad_request(description).with_metadata("field", field);
+        if let Some(typed) = current.downcast_ref::<serde_path_to_error::Error<E>>() {
+            return Some(typed);
         }
         source = current.source();
     }
-    ApiError::bad_request(format!(
-        "the request body has a field of the wrong type: {}; see the API reference for each field's type",
-        error.body_text()
-    ))
+    None
+}
+
+/// Formats a serde error with JSON's names for its types: serde calls an array a sequence
+/// and an object a map.
+fn json_terms(error: &impl std::fmt::Display) -> String {
+    error
+        .to_string()
+        .replace("invalid type: sequence", "invalid type: array")
+        .replace("expected a sequence", "expected an array")
+        .replace("invalid type: map", "invalid type: object")
+        .replace("expected a map", "expected an object")
 }
 
 pub fn from_path(rejection: PathRejection) -> ApiError {
@@ -86,8 +114,19 @@ pub fn from_path(rejection: PathRejection) -> ApiError {
 /// Translates a query string rejection into a 400. `accepted` describes the endpoint's
 /// parameters, such as "the only parameter is allOrNone=true|false".
 pub fn from_query(rejection: QueryRejection, accepted: &str) -> ApiError {
-    ApiError::bad_request(format!(
+    let Some(typed) = decoder_error::<serde::de::value::Error>(&rejection) else {
+        return ApiError::bad_request(format!(
+            "the query string is invalid: {}; {accepted}",
+            rejection.body_text()
+        ));
+    };
+    let field = typed.path().to_string();
+    let error = ApiError::bad_request(format!(
         "the query string is invalid: {}; {accepted}",
-        rejection.body_text()
-    ))
+        typed.inner()
+    ));
+    match field.as_str() {
+        "." => error,
+        _ => error.with_metadata("field", field),
+    }
 }

@@ -401,3 +401,44 @@ async fn wrong_methods_routes_and_parameters_get_an_envelope() {
 
     assert_eq!(app.snapshot(FIXTURE.dept_a1, &IDS).await, before);
 }
+
+/// Sends a raw body to the bulk update; returns the error description and metadata.
+async fn raw_update(app: &TestApp, query: &str, body: &str) -> (String, Value) {
+    let url = format!("{}{query}", app.update_url(FIXTURE.dept_a1, FIXTURE.user));
+    let response = app
+        .client
+        .put(url)
+        .basic_auth(USERNAME, Some(PASSWORD))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error: Value = response.json().await.unwrap();
+    let description = error["error"]["description"].as_str().unwrap().to_owned();
+    (description, error["error"]["metadata"].clone())
+}
+
+#[tokio::test]
+async fn errors_use_json_terms() {
+    let app = TestApp::spawn().await;
+    let valid = body(&IDS, "ARCHIVE").to_string();
+
+    let (description, _) = raw_update(&app, "", "[1]").await;
+    assert!(description.contains("invalid type: array"), "{description}");
+
+    let mut wrong_type = body(&IDS, "ARCHIVE");
+    wrong_type["followUpUUIDs"] = json!("x");
+    let (description, metadata) = raw_update(&app, "", &wrong_type.to_string()).await;
+    assert!(description.contains("expected an array"), "{description}");
+    assert_eq!(metadata["field"], "followUpUUIDs", "{description}");
+
+    let trailing_comma = format!("{},}}", &valid[..valid.len() - 1]);
+    let (description, _) = raw_update(&app, "", &trailing_comma).await;
+    assert!(!description.contains("Failed to parse"), "{description}");
+
+    let (description, metadata) = raw_update(&app, "?allornone=true", &valid).await;
+    assert!(!description.contains("Failed to deserialize"), "{description}");
+    assert_eq!(metadata["field"], "allornone", "{description}");
+}

@@ -108,6 +108,9 @@ async fn unauthenticated_request_answered_before_its_body() {
         stream.write_all(head.as_bytes()).await.unwrap();
         let (status, body) = read_response(&mut stream).await;
         assert_eq!(status, 401, "{endpoint}: {body}");
-        assert_eq!(body["error"]["code"], "CREDENTIALS_ARE_NULL", "{endpoint}: {body}");
+        assert_eq!(
+            body["error"]["code"], "CREDENTIALS_ARE_NULL",
+            "{endpoint}: {body}"
+        );
     }
 }
