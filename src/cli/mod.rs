@@ -7,6 +7,7 @@ mod serve;
 
 use std::io::IsTerminal;
 
+use anyhow::Context;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -30,9 +31,9 @@ pub async fn run() -> anyhow::Result<()> {
 }
 
 async fn run_admin(url: &str, command: Command) -> anyhow::Result<()> {
-    let store = serve::open_store(url, &StoreOptions::default()).await?;
-    let store = store.as_ref();
-    match command {
+    let opened = serve::open_store(url, &StoreOptions::default()).await?;
+    let store = opened.as_ref();
+    let outcome = match command {
         Command::Migrate => {
             eprintln!("migrations are applied");
             Ok(())
@@ -45,7 +46,9 @@ async fn run_admin(url: &str, command: Command) -> anyhow::Result<()> {
         Command::Revoke(args) => admin::grant(store, args, false).await,
         Command::Import(args) => import::import(store, args).await,
         Command::Serve(_) | Command::Demo { .. } | Command::Openapi => unreachable!("handled by run"),
-    }
+    };
+    store.close().await.context("closing the database failed")?;
+    outcome
 }
 
 /// Logs to standard error; the level comes from `RUST_LOG` (default `info`).

@@ -43,7 +43,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             args.listen
         )
     })?;
-    let state = server::build_state(store, &auth_options(&args), limits(&args)).await?;
+    let state = server::build_state(store.clone(), &auth_options(&args), limits(&args)).await?;
     let address = listener.local_addr()?;
     if let Some(data) = &demo_data {
         print_demo_banner(data, address);
@@ -56,6 +56,9 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         connection_options(&args),
     )
     .await;
+    if let Err(error) = store.close().await {
+        tracing::warn!(%error, "closing the database failed; the next start recovers from the WAL");
+    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -100,6 +103,7 @@ pub async fn open_store(database_url: &str, options: &StoreOptions) -> anyhow::R
 pub async fn demo(database_url: &str, json: bool) -> anyhow::Result<()> {
     let store = open_store(database_url, &StoreOptions::default()).await?;
     let data = demo::seed(store.as_ref()).await?;
+    store.close().await.context("closing the database failed")?;
     if json {
         println!("{}", serde_json::to_string(&data)?);
     } else {

@@ -119,6 +119,12 @@ pub trait Store: Send + Sync + 'static {
     fn pool_stats(&self) -> Vec<PoolStats> {
         Vec::new()
     }
+
+    /// Closes the connections once the process is done with the store, leaving the database
+    /// file complete without its side files where the backend has any.
+    async fn close(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// Opens the store named by a database URL and applies pending migrations.

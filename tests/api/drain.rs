@@ -1,4 +1,5 @@
-//! SIGTERM lets in-flight bulk updates finish before the process exits.
+//! SIGTERM lets in-flight bulk updates finish before the process exits, and leaves the
+//! SQLite database file complete without its WAL.
 
 use std::time::Duration;
 
@@ -6,6 +7,7 @@ use reqwest::StatusCode;
 use tokio::task::JoinSet;
 
 use crate::common::*;
+use crate::database::{backend, Backend};
 use crate::server_process::ServerProcess;
 
 const BATCHES: usize = 16;
@@ -80,4 +82,39 @@ async fn sigterm_drains_in_flight_batches() {
             assert_eq!(applied, 1, "batch {batch} missed follow-up {id}");
         }
     }
+}
+
+#[tokio::test]
+async fn stopped_server_leaves_complete_database_file() {
+    if backend() != Backend::Sqlite {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    app.add_follow_ups(FIXTURE.dept_a1, &["wal-1"]).await;
+    let mut server = ServerProcess::start(&app.database_url, "info", &[]).await;
+    let path = app.database_url.strip_prefix("sqlite:").unwrap();
+    // Another process commits a change that no checkpoint copies, as an import does.
+    let other = rusqlite::Connection::open(path).unwrap();
+    other
+        .execute_batch(
+            "PRAGMA wal_autocheckpoint = 0;
+             UPDATE follow_ups SET title = 'committed to the WAL' WHERE uuid = 'wal-1';",
+        )
+        .unwrap();
+
+    server.terminate();
+    let exit = server.wait(Duration::from_secs(30)).await;
+    assert!(exit.success(), "the server exits 0 after SIGTERM: {exit:?}");
+
+    let copy_dir = tempfile::tempdir().unwrap();
+    let copy = copy_dir.path().join("copy.db");
+    std::fs::copy(path, &copy).unwrap();
+    let title: String = rusqlite::Connection::open(&copy)
+        .unwrap()
+        .query_row("SELECT title FROM follow_ups WHERE uuid = 'wal-1'", [], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(title, "committed to the WAL");
+    drop(other);
 }

@@ -39,6 +39,8 @@ pub struct SqliteStore {
     admin: SqlitePool,
     writer: writer::Writer,
     readers: SqlitePool,
+    /// The database file.
+    path: std::path::PathBuf,
 }
 
 impl SqliteStore {
@@ -59,6 +61,7 @@ impl SqliteStore {
             synchronous: options.sqlite_synchronous,
             busy_timeout: options.sqlite_busy_timeout,
         })?;
+        let path = connect.get_filename().to_owned();
         let readers = SqlitePoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
@@ -68,6 +71,7 @@ impl SqliteStore {
             admin,
             writer,
             readers,
+            path,
         })
     }
 }
@@ -217,5 +221,23 @@ impl Store for SqliteStore {
             PoolStats::of("admin", &self.admin),
             PoolStats::of("readers", &self.readers),
         ]
+    }
+
+    /// Closes the reader and admin pools, then copies the WAL into the database file, so
+    /// that the file alone contains every commit. The checkpoint is PASSIVE: it never waits for
+    /// another process, and leaves frames that one of them still reads to a later one.
+    async fn close(&self) -> Result<(), StoreError> {
+        self.readers.close().await;
+        self.admin.close().await;
+        // The writer connection runs its jobs inside a transaction, where SQLite refuses a
+        // checkpoint, so a connection of its own runs it.
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = rusqlite::Connection::open(path)?;
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| StoreError::Database(Box::new(e)))?
     }
 }
