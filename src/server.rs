@@ -143,30 +143,48 @@ async fn drain(connections: GracefulShutdown, timeout: Duration) {
     }
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "could not listen for Ctrl-C");
+/// Listens for Ctrl-C (SIGINT) and SIGTERM, and returns a future that completes at the first.
+///
+/// On Unix the handlers are installed before this returns, so a signal sent as soon as the
+/// server says it is listening starts a drain instead of killing the process.
+#[cfg(unix)]
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, SignalKind};
+
+    let interrupt = signal(SignalKind::interrupt());
+    let terminate = signal(SignalKind::terminate());
+    async move {
+        tokio::select! {
+            _ = received(interrupt, "Ctrl-C") => tracing::info!("received Ctrl-C; finishing in-flight requests"),
+            _ = received(terminate, "SIGTERM") => tracing::info!("received SIGTERM; finishing in-flight requests"),
+        }
+    }
+}
+
+/// Completes when `signal` arrives; never completes when it could not be installed.
+#[cfg(unix)]
+async fn received(signal: std::io::Result<tokio::signal::unix::Signal>, name: &str) {
+    match signal {
+        Ok(mut signal) => {
+            signal.recv().await;
+        }
+        Err(error) => {
+            tracing::error!(%error, "could not listen for {name}");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
+    }
+}
+
+/// Completes on Ctrl-C.
+#[cfg(not(unix))]
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    async {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => tracing::info!("received Ctrl-C; finishing in-flight requests"),
             Err(error) => {
-                tracing::error!(%error, "could not listen for SIGTERM");
+                tracing::error!(%error, "could not listen for Ctrl-C");
                 std::future::pending::<()>().await;
             }
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => tracing::info!("received Ctrl-C; finishing in-flight requests"),
-        _ = terminate => tracing::info!("received SIGTERM; finishing in-flight requests"),
     }
 }

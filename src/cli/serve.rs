@@ -48,14 +48,9 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     if let Some(data) = &demo_data {
         print_demo_banner(data, address);
     }
+    let shutdown = server::shutdown_signal();
     tracing::info!(%address, database = %redact_url(database_url), "listening");
-    server::run(
-        listener,
-        state,
-        server::shutdown_signal(),
-        connection_options(&args),
-    )
-    .await;
+    server::run(listener, state, shutdown, connection_options(&args)).await;
     if let Err(error) = store.close().await {
         tracing::warn!(%error, "closing the database failed; the next start recovers from the WAL");
     }

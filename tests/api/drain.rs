@@ -19,6 +19,20 @@ fn batch_ids(batch: usize) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_drains_in_flight_batches() {
+    // When every batch happens to finish before the signal arrives, nothing was drained, so
+    // the scenario runs again, three times at most.
+    for attempt in 1..=3 {
+        if drain_scenario().await {
+            return;
+        }
+        eprintln!("attempt {attempt}: every batch finished before SIGTERM");
+    }
+    panic!("in three attempts, no batch was still in flight at SIGTERM");
+}
+
+/// Sends the batches, sends SIGTERM after the first answer, and checks that every batch was
+/// answered and applied. Returns whether some batch was still in flight at the signal.
+async fn drain_scenario() -> bool {
     let app = TestApp::spawn().await;
     for batch in 0..BATCHES {
         let ids = batch_ids(batch);
@@ -66,10 +80,6 @@ async fn sigterm_drains_in_flight_batches() {
         .iter()
         .filter(|line| line.contains("request completed"))
         .count();
-    assert!(
-        after_signal > 0,
-        "requests were still in flight at SIGTERM: {lines:#?}"
-    );
 
     for batch in 0..BATCHES {
         let request_id = format!("drain-{batch}");
@@ -82,6 +92,7 @@ async fn sigterm_drains_in_flight_batches() {
             assert_eq!(applied, 1, "batch {batch} missed follow-up {id}");
         }
     }
+    after_signal > 0
 }
 
 #[tokio::test]
