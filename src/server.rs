@@ -146,7 +146,7 @@ async fn drain(connections: GracefulShutdown, timeout: Duration) {
 /// Listens for Ctrl-C (SIGINT) and SIGTERM, and returns a future that completes at the first.
 ///
 /// On Unix the handlers are installed before this returns, so a signal sent as soon as the
-/// server says it is listening starts a drain instead of killing the process.
+/// server logs that it is listening starts a drain instead of killing the process.
 #[cfg(unix)]
 pub fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     use tokio::signal::unix::{signal, SignalKind};

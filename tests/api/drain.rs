@@ -113,6 +113,19 @@ async fn stopped_server_leaves_complete_database_file() {
         )
         .unwrap();
 
+    // The server's own last commit wakes its checkpoint thread just before the signal.
+    let response = reqwest::Client::new()
+        .put(format!(
+            "{}/leads/followup/department/{}/user/{}/list",
+            server.base_url, FIXTURE.dept_a1, FIXTURE.user
+        ))
+        .basic_auth(USERNAME, Some(PASSWORD))
+        .json(&assign_body(&["wal-1"], FIXTURE.assignee))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
     server.terminate();
     let exit = server.wait(Duration::from_secs(30)).await;
     assert!(exit.success(), "the server exits 0 after SIGTERM: {exit:?}");
@@ -120,12 +133,15 @@ async fn stopped_server_leaves_complete_database_file() {
     let copy_dir = tempfile::tempdir().unwrap();
     let copy = copy_dir.path().join("copy.db");
     std::fs::copy(path, &copy).unwrap();
-    let title: String = rusqlite::Connection::open(&copy)
+    let (title, assignee): (String, String) = rusqlite::Connection::open(&copy)
         .unwrap()
-        .query_row("SELECT title FROM follow_ups WHERE uuid = 'wal-1'", [], |row| {
-            row.get(0)
-        })
+        .query_row(
+            "SELECT title, assignee_uuid FROM follow_ups WHERE uuid = 'wal-1'",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
         .unwrap();
     assert_eq!(title, "committed to the WAL");
+    assert_eq!(assignee, FIXTURE.assignee);
     drop(other);
 }

@@ -187,6 +187,41 @@ impl Shared {
     }
 }
 
+/// Longest time [`final_checkpoint`] retries.
+const FINAL_CHECKPOINT_LIMIT: Duration = Duration::from_secs(2);
+
+/// Copies the whole WAL of the database at `path` into the database file, on a connection
+/// of its own: the writer connection runs its jobs inside a transaction, where SQLite
+/// rejects a checkpoint.
+///
+/// The checkpoint is PASSIVE, so it waits for no other connection. It is retried for up to
+/// [`FINAL_CHECKPOINT_LIMIT`] while the checkpoint thread runs one (SQLite runs one at a
+/// time and reports the second as busy) or a reader still uses older frames. Past that, it
+/// logs a warning and leaves the rest to the next start.
+pub fn final_checkpoint(path: &Path) -> Result<(), StoreError> {
+    let conn = Connection::open(path)?;
+    let deadline = Instant::now() + FINAL_CHECKPOINT_LIMIT;
+    loop {
+        let (busy, frames, copied): (i64, i64, i64) =
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?;
+        if busy == 0 && copied == frames {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            tracing::warn!(
+                frames,
+                copied,
+                "the WAL was not copied completely into the database file; the next start \
+                 copies the rest"
+            );
+            return Ok(());
+        }
+        std::thread::sleep(MIN_INTERVAL / 5);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,6 +323,36 @@ mod tests {
             shared.catch_up.load(Ordering::Relaxed),
             "no catch-up after the restart"
         );
+    }
+
+    #[test]
+    fn final_checkpoint_waits_for_a_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("checkpoint.db");
+        let conn = open_writer(&path);
+        insert_rows(&conn, 4);
+        let reader = Connection::open(&path).unwrap();
+        reader.execute_batch("BEGIN").unwrap();
+        let _: i64 = reader
+            .query_row("SELECT count(*) FROM pages", [], |row| row.get(0))
+            .unwrap();
+        // Frames past the reader's snapshot, which a checkpoint cannot copy while it reads.
+        insert_rows(&conn, 4);
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(MIN_INTERVAL * 4);
+            reader.execute_batch("COMMIT").unwrap();
+        });
+
+        final_checkpoint(&path).unwrap();
+        release.join().unwrap();
+
+        let copy = dir.path().join("copy.db");
+        std::fs::copy(&path, &copy).unwrap();
+        let rows: i64 = Connection::open(&copy)
+            .unwrap()
+            .query_row("SELECT count(*) FROM pages", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(rows, 8, "the database file alone lacks commits");
     }
 
     /// Commits `rows` page-sized rows, one per transaction, with no checkpoint.

@@ -224,20 +224,13 @@ impl Store for SqliteStore {
     }
 
     /// Closes the reader and admin pools, then copies the WAL into the database file, so
-    /// that the file alone contains every commit. The checkpoint is PASSIVE: it never waits for
-    /// another process, and leaves frames that one of them still reads to a later one.
+    /// that the file alone contains every commit.
     async fn close(&self) -> Result<(), StoreError> {
         self.readers.close().await;
         self.admin.close().await;
-        // The writer connection runs its jobs inside a transaction, where SQLite refuses a
-        // checkpoint, so a connection of its own runs it.
         let path = self.path.clone();
-        tokio::task::spawn_blocking(move || {
-            let conn = rusqlite::Connection::open(path)?;
-            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-            Ok(())
-        })
-        .await
-        .map_err(|e| StoreError::Database(Box::new(e)))?
+        tokio::task::spawn_blocking(move || checkpoint::final_checkpoint(&path))
+            .await
+            .map_err(|e| StoreError::Database(Box::new(e)))?
     }
 }
