@@ -76,7 +76,7 @@ macro_rules! object_only {
 /// top level, or a path such as `followUps[0]`.
 pub fn duplicate_field_error(path: &str, error: &serde_json::Error) -> Option<ValidationError> {
     let message = error.to_string();
-    let name = message.strip_prefix("duplicate field `")?.split_once('`')?.0;
+    let name = duplicated_field(&message)?;
     let field = match path {
         "." => name.to_owned(),
         _ => format!("{path}.{name}"),
@@ -89,6 +89,11 @@ pub fn duplicate_field_error(path: &str, error: &serde_json::Error) -> Option<Va
         None => "is given more than once; send each field once".to_owned(),
     };
     Some(ValidationError::new(field, None, problem))
+}
+
+/// Returns the field that a serde "duplicate field `NAME`" message names.
+pub fn duplicated_field(message: &str) -> Option<&str> {
+    Some(message.strip_prefix("duplicate field `")?.split_once('`')?.0)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 
 use super::error::ApiError;
-use crate::domain::object::duplicate_field_error;
+use crate::domain::object::{duplicate_field_error, duplicated_field};
 
 /// Rejects a request with more than one `Content-Type` header.
 ///
@@ -37,7 +37,7 @@ pub fn from_json(rejection: JsonRejection) -> ApiError {
             "MALFORMED_JSON",
             format!(
                 "the request body is not valid JSON: {}; fix the syntax and resend",
-                decoder_error::<serde_json::Error>(&error).map_or_else(|| error.body_text(), |e| json_terms(e.inner()))
+                decoder_error::<serde_json::Error>(&error).map_or_else(|| innermost(&error), |e| json_terms(e.inner()))
             ),
         ),
         JsonRejection::JsonDataError(error) => wrong_type(&error),
@@ -48,7 +48,7 @@ pub fn from_json(rejection: JsonRejection) -> ApiError {
                 "the request body is larger than the limit of 1 MiB (1048576 bytes); split the batch into smaller requests",
             )
         }
-        other => ApiError::bad_request(format!("the request body could not be read: {}", other.body_text())),
+        other => ApiError::bad_request(format!("the request body could not be read: {}", innermost(&other))),
     }
 }
 
@@ -120,13 +120,25 @@ pub fn from_query(rejection: QueryRejection, accepted: &str) -> ApiError {
             rejection.body_text()
         ));
     };
-    let field = typed.path().to_string();
-    let error = ApiError::bad_request(format!(
-        "the query string is invalid: {}; {accepted}",
-        typed.inner()
-    ));
-    match field.as_str() {
-        "." => error,
-        _ => error.with_metadata("field", field),
+    let message = typed.inner().to_string();
+    let error = ApiError::bad_request(format!("the query string is invalid: {message}; {accepted}"));
+    // A repeated parameter fails at the level of the whole query, whose path is ".".
+    let field = match typed.path().to_string() {
+        path if path != "." => path,
+        _ => match duplicated_field(&message) {
+            Some(name) => name.to_owned(),
+            None => return error,
+        },
+    };
+    error.with_metadata("field", field)
+}
+
+/// Returns the message of the deepest source of `error`, without the wrapping of the
+/// layers above it.
+fn innermost(error: &dyn Error) -> String {
+    let mut deepest = error;
+    while let Some(source) = deepest.source() {
+        deepest = source;
     }
+    deepest.to_string()
 }

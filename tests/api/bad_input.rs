@@ -438,7 +438,14 @@ async fn errors_use_json_terms() {
     let (description, _) = raw_update(&app, "", &trailing_comma).await;
     assert!(!description.contains("Failed to parse"), "{description}");
 
+    let (description, _) = raw_update(&app, "", &format!("{valid} {{}}")).await;
+    assert!(!description.contains("Failed to parse"), "{description}");
+
     let (description, metadata) = raw_update(&app, "?allornone=true", &valid).await;
     assert!(!description.contains("Failed to deserialize"), "{description}");
     assert_eq!(metadata["field"], "allornone", "{description}");
+
+    let repeated = "?allOrNone=true&allOrNone=false";
+    let (description, metadata) = raw_update(&app, repeated, &valid).await;
+    assert_eq!(metadata["field"], "allOrNone", "{description}");
 }
