@@ -32,14 +32,17 @@ pub fn from_json(rejection: JsonRejection) -> ApiError {
             "UNSUPPORTED_MEDIA_TYPE",
             "the request body must be JSON; send the header Content-Type: application/json",
         ),
-        JsonRejection::JsonSyntaxError(error) => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "MALFORMED_JSON",
-            format!(
-                "the request body is not valid JSON: {}; fix the syntax and resend",
-                decoder_error::<serde_json::Error>(&error).map_or_else(|| innermost(&error), |e| json_terms(e.inner()))
-            ),
-        ),
+        JsonRejection::JsonSyntaxError(error) => {
+            let problem = match decoder_error::<serde_json::Error>(&error) {
+                Some(typed) => json_terms(typed.inner()),
+                None => innermost(&error),
+            };
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "MALFORMED_JSON",
+                format!("the request body is not valid JSON: {problem}; fix the syntax and resend"),
+            )
+        }
         JsonRejection::JsonDataError(error) => wrong_type(&error),
         JsonRejection::BytesRejection(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             ApiError::new(
@@ -48,7 +51,10 @@ pub fn from_json(rejection: JsonRejection) -> ApiError {
                 "the request body is larger than the limit of 1 MiB (1048576 bytes); split the batch into smaller requests",
             )
         }
-        other => ApiError::bad_request(format!("the request body could not be read: {}", innermost(&other))),
+        other => ApiError::bad_request(format!(
+            "the request body could not be read: {}; send the whole body again",
+            innermost(&other)
+        )),
     }
 }
 
@@ -123,14 +129,15 @@ pub fn from_query(rejection: QueryRejection, accepted: &str) -> ApiError {
     let message = typed.inner().to_string();
     let error = ApiError::bad_request(format!("the query string is invalid: {message}; {accepted}"));
     // A repeated parameter fails at the level of the whole query, whose path is ".".
-    let field = match typed.path().to_string() {
-        path if path != "." => path,
-        _ => match duplicated_field(&message) {
-            Some(name) => name.to_owned(),
-            None => return error,
-        },
+    let path = typed.path().to_string();
+    let field = match path.as_str() {
+        "." => duplicated_field(&message).map(str::to_owned),
+        _ => Some(path),
     };
-    error.with_metadata("field", field)
+    match field {
+        Some(field) => error.with_metadata("field", field),
+        None => error,
+    }
 }
 
 /// Returns the message of the deepest source of `error`, without the wrapping of the

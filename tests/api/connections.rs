@@ -1,5 +1,5 @@
 //! Connection handling: the header read timeout of `--header-read-timeout-secs`, HTTP/1.1
-//! keep-alive, and answers sent before the body of a request without credentials.
+//! keep-alive, and responses sent before the body of a request without credentials.
 
 use std::time::Duration;
 

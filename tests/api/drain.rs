@@ -30,8 +30,8 @@ async fn sigterm_drains_in_flight_batches() {
     panic!("in three attempts, no batch was still in flight at SIGTERM");
 }
 
-/// Sends the batches, sends SIGTERM after the first answer, and checks that every batch was
-/// answered and applied. Returns whether some batch was still in flight at the signal.
+/// Sends the batches, sends SIGTERM after the first response, and checks that every batch
+/// got a response and was applied. Returns whether some batch was still in flight at the signal.
 async fn drain_scenario() -> bool {
     let app = TestApp::spawn().await;
     for batch in 0..BATCHES {

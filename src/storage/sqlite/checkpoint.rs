@@ -187,7 +187,7 @@ impl Shared {
     }
 }
 
-/// Longest time [`final_checkpoint`] retries.
+/// Maximum time that [`final_checkpoint`] retries.
 const FINAL_CHECKPOINT_LIMIT: Duration = Duration::from_secs(2);
 
 /// Copies the whole WAL of the database at `path` into the database file, on a connection
